@@ -1,0 +1,79 @@
+"""Runs one nbgrader app (generate_assignment, autograde, generate_feedback)
+in a process of its own, so that nothing one submission does can stop the
+grading of the others. Prints one JSON line: nbgrader's success, log, error.
+
+    python -m autograder.nbgrader_jobs autograde --root R --db URL --module M --student S
+"""
+import argparse
+import json
+import subprocess
+import sys
+
+from .config import ensure_env_bin_on_path, extra, make_config
+
+ACTIONS = ("generate", "autograde", "feedback")
+
+
+def run_here(action, root, db, module, student=None):
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    ensure_env_bin_on_path()
+    config = make_config(root, db)
+    if action == "feedback":
+        config = extra(config, HTMLExporter={"template_name": "feedback"})
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = module
+    if student:
+        coursedir.student_id = student
+    if action == "generate":
+        app = GenerateAssignment(coursedir=coursedir, config=config)
+        app.force = True
+        app.create_assignment = True
+    elif action == "autograde":
+        app = Autograde(coursedir=coursedir, config=config)
+        app.force = True
+        app.create_student = True
+    else:
+        app = GenerateFeedback(coursedir=coursedir, config=config)
+        app.force = True
+    return capture_log(app)
+
+
+def run_job(action, root, db, module, student=None, timeout=1800):
+    """Run ``action`` in a fresh Python process; returns nbgrader's result dict."""
+    cmd = [sys.executable, "-m", "autograder.nbgrader_jobs", action, "--root", str(root),
+           "--db", db, "--module", module]
+    if student:
+        cmd += ["--student", student]
+    ensure_env_bin_on_path()
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return {"success": False, "error": f"{action} took longer than {timeout} s", "log": ""}
+    for line in reversed(proc.stdout.strip().splitlines()):
+        try:
+            return json.loads(line)
+        except ValueError:
+            continue
+    tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+    return {"success": False, "error": f"{action} process died: {tail[0][:200]}", "log": proc.stderr}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.nbgrader_jobs")
+    parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument("--root", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--module", required=True)
+    parser.add_argument("--student")
+    args = parser.parse_args(argv)
+    result = run_here(args.action, args.root, args.db, args.module, args.student)
+    print(json.dumps({"success": bool(result.get("success")), "log": result.get("log", ""),
+                      "error": result.get("error", "")}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Reading notebooks and finding the exercises in them.
+
+Course conventions (see tools/nbauthor.py): exercise ``name`` has an answer
+cell with grade_id ``name`` and test cells with grade_id ``test_name`` or
+``test_name__part``.
+"""
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from . import CourseError
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def read_notebook(path):
+    """Read a notebook, or raise CourseError saying in one line why not."""
+    path = Path(path)
+    if not path.exists():
+        raise CourseError(f"{path}: no such file")
+    if path.is_dir():
+        raise CourseError(f"{path}: is a folder, not a notebook")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CourseError(f"{path}: cannot be read as text ({exc.__class__.__name__})") from None
+    return parse_notebook(text, str(path))
+
+
+def parse_notebook(text, name="notebook"):
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise CourseError(f"{name}: not a notebook (not valid JSON: {exc.msg} at line {exc.lineno})") \
+            from None
+    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+        raise CourseError(f"{name}: not a notebook (no cells)")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise CourseError(f"{name}: not a valid notebook ({first[:120]})") from None
+    return nb
+
+
+def nbgrader_meta(cell):
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell):
+    meta = nbgrader_meta(cell)
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def is_answer_cell(cell):
+    return cell.get("cell_type") == "code" and bool(nbgrader_meta(cell).get("solution"))
+
+
+def exercise_of(grade_id):
+    """``test_sigmoid__2`` -> ``sigmoid``; answer ids are the exercise's name."""
+    name = grade_id[len("test_"):] if grade_id.startswith("test_") else grade_id
+    return name.split("__")[0]
+
+
+def exercises(nb):
+    """Ordered exercise names with their test cells' grade ids and points:
+    ``{name: [(grade_id, points), ...]}``."""
+    found = {}
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            found.setdefault(nbgrader_meta(cell)["grade_id"], [])
+        elif is_test_cell(cell):
+            meta = nbgrader_meta(cell)
+            found.setdefault(exercise_of(meta["grade_id"]), []).append(
+                (meta["grade_id"], float(meta.get("points", 0))))
+    return {name: tests for name, tests in found.items() if tests}
+
+
+def failure_message(cell):
+    """The error a test cell raised, as text without colours; None if it passed.
+
+    Text on stderr alone is not a failure (see preprocessors.StderrToStdout).
+    """
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            name, value = output.get("ename", "Error"), output.get("evalue", "")
+            return ANSI.sub("", f"{name}: {value}".strip())
+    return None
+
+
+def test_results(nb):
+    """``{grade_id: (passed, message)}`` for every test cell of an executed notebook."""
+    results = {}
+    for cell in nb.cells:
+        if is_test_cell(cell):
+            message = failure_message(cell)
+            results[nbgrader_meta(cell)["grade_id"]] = (message is None, message)
+    return results

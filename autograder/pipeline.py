@@ -1,0 +1,298 @@
+"""release, validate, submit and grade: what the ``course`` command does.
+
+Every function raises ``CourseError`` for bad input (the command prints it in
+one line) and never writes into a learner's submission: grading works on
+copies inside its own course directory.
+"""
+import copy
+import csv
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import CourseError
+from .config import make_config, sqlite_url
+from .nbgrader_jobs import run_job
+from .notebooks import exercises, read_notebook, test_results
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "source"
+RELEASE = ROOT / "release"
+CSV_COLUMNS = ["student", "module", "exercise", "score", "max_score", "status", "message"]
+
+
+# -- modules ------------------------------------------------------------------
+def modules():
+    """Module names present in source/, e.g. ['01_perceptron', '02_activations']."""
+    if not SOURCE.is_dir():
+        return []
+    return sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+def resolve_module(name):
+    """Accept '01_perceptron', '01' or 'perceptron'; CourseError if unknown."""
+    known = modules()
+    name = str(name).strip().rstrip("/").split("/")[-1]
+    for mod in known:
+        if name in (mod, mod[:2], mod[3:]):
+            return mod
+    raise CourseError(f"unknown module {name!r}; modules: {', '.join(known) or '(none)'}")
+
+
+def source_notebook(module):
+    return SOURCE / module / f"{module}.ipynb"
+
+
+def identify_module(path, nb):
+    """Which module a student notebook belongs to: by its name, else by its exercises."""
+    stem = Path(path).stem
+    match = re.match(r"(\d\d_[a-z0-9_]+)", stem)
+    if match and match.group(1) in modules():
+        return match.group(1)
+    mine = set(exercises(nb))
+    for mod in modules():
+        if mine and mine == set(exercises(read_notebook(source_notebook(mod)))):
+            return mod
+    raise CourseError(f"{path}: cannot tell which module this notebook belongs to "
+                      f"(name it like NN_slug.ipynb, e.g. {modules()[0] if modules() else '01_perceptron'}.ipynb)")
+
+
+# -- release ------------------------------------------------------------------
+def release(names=None):
+    """Regenerate release/<module>/ from source/<module>/ with nbgrader."""
+    mods = [resolve_module(n) for n in names] if names else modules()
+    if not mods:
+        raise CourseError("no modules in source/")
+    done = []
+    with tempfile.TemporaryDirectory(prefix="course-release-") as tmp:
+        db = sqlite_url(Path(tmp) / "gradebook.db")
+        for mod in mods:
+            result = run_job("generate", ROOT, db, mod)
+            if not result.get("success"):
+                raise CourseError(f"nbgrader could not generate {mod}: {_last_line(result)}")
+            done.append(RELEASE / mod / f"{mod}.ipynb")
+    return done
+
+
+# -- validate -----------------------------------------------------------------
+def execute(nb, cwd, mode="validate", timeout=None):
+    """Execute a copy of ``nb`` as nbgrader does (cells may fail; the run goes on)."""
+    from nbgrader.preprocessors import Execute
+    from nbgrader.utils import setenv
+
+    from .config import extra
+    from .preprocessors import StderrToStdout
+
+    config = make_config(ROOT, "sqlite://")
+    if timeout:
+        config = extra(config, Execute={"timeout": timeout})
+    nb = copy.deepcopy(nb)
+    resources = {"metadata": {"path": str(cwd)}}
+    with setenv(NBGRADER_EXECUTION=mode, NBGRADER_VALIDATING="1" if mode == "validate" else ""):
+        nb, resources = Execute(config=config).preprocess(nb, resources)
+    nb, resources = StderrToStdout(config=config).preprocess(nb, resources)
+    return nb
+
+
+def validate(path):
+    """Run a student notebook's visible tests: rows of exercise, status, message."""
+    path = Path(path)
+    nb = read_notebook(path)
+    found = exercises(nb)
+    if not found:
+        raise CourseError(f"{path}: has no graded test cells (is it a course notebook?)")
+    results = test_results(execute(nb, path.parent.resolve()))
+    rows = []
+    for name, tests in found.items():
+        messages = [results[gid][1] for gid, _ in tests if gid in results and not results[gid][0]]
+        rows.append({"exercise": name, "status": "failed" if messages else "passed",
+                     "message": messages[0] if messages else ""})
+    return rows
+
+
+# -- grading ------------------------------------------------------------------
+def _last_line(result):
+    text = (result.get("error") or result.get("log") or "unknown error").strip()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[-1][:300] if lines else "unknown error"
+
+
+def _pick_notebook(folder, module):
+    """The submitted notebook in ``folder``: <module>.ipynb, else the only .ipynb."""
+    expected = folder / f"{module}.ipynb"
+    if expected.is_file():
+        return expected
+    found = sorted(p for p in folder.glob("*.ipynb") if p.is_file()) if folder.is_dir() else []
+    return found[0] if len(found) == 1 else None
+
+
+def _prepare_course(root, module):
+    """A course directory of our own with the module's source (hidden tests included)."""
+    root.mkdir(parents=True, exist_ok=True)
+    dest = root / "source" / module
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(SOURCE / module, dest)
+
+
+def _exercise_rows(student, module, found, status, message):
+    return [{"student": student, "module": module, "exercise": name, "score": 0.0,
+             "max_score": sum(p for _, p in tests), "status": status, "message": message}
+            for name, tests in found.items()]
+
+
+def _graded_rows(root, db, module, student, found):
+    from nbgrader.api import Gradebook, MissingEntry
+
+    autograded = root / "autograded" / student / module / f"{module}.ipynb"
+    results = test_results(read_notebook(autograded)) if autograded.is_file() else {}
+    with Gradebook(db) as gb:
+        try:
+            grades = {g.name: g for g in gb.find_submission_notebook(module, module, student).grades}
+        except MissingEntry:
+            return _exercise_rows(student, module, found, "error", "no grades were recorded")
+        rows = []
+        for name, tests in found.items():
+            score = sum(float(grades[g].score or 0.0) for g, _ in tests if g in grades)
+            max_score = sum(p for _, p in tests)
+            messages = [results[g][1] for g, _ in tests if g in results and not results[g][0]]
+            missing = [g for g, _ in tests if g not in grades]
+            if missing:
+                messages.append(f"test cell {missing[0]} was not graded")
+            passed = score >= max_score and not messages
+            rows.append({"student": student, "module": module, "exercise": name,
+                         "score": score, "max_score": max_score,
+                         "status": "passed" if passed else "failed",
+                         "message": "" if passed else (messages[0] if messages else "")})
+    return rows
+
+
+def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None):
+    """Autograde ``{student: notebook path or None}`` for ``module``.
+
+    Returns one row per student and exercise. A missing or broken notebook,
+    or a grading run that dies, gives that student rows with a status saying
+    why; the others are graded all the same.
+    """
+    root = Path(root)
+    _prepare_course(root, module)
+    found = exercises(read_notebook(source_notebook(module)))
+    result = run_job("generate", root, db, module)
+    if not result.get("success"):
+        raise CourseError(f"nbgrader could not prepare {module}: {_last_line(result)}")
+
+    rows, to_grade = {}, []
+    for student, path in notebooks.items():
+        if path is None:
+            rows[student] = _exercise_rows(student, module, found, "missing",
+                                           f"no {module}.ipynb was submitted")
+            continue
+        try:
+            read_notebook(path)
+        except CourseError as exc:
+            rows[student] = _exercise_rows(student, module, found, "invalid", str(exc))
+            continue
+        dest = root / "submitted" / student / module
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        shutil.copyfile(path, dest / f"{module}.ipynb")
+        to_grade.append(student)
+
+    def autograde(student):
+        return student, run_job("autograde", root, db, module, student)
+
+    graded = []
+    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
+        for student, result in pool.map(autograde, to_grade):
+            if result.get("success"):
+                rows[student] = _graded_rows(root, db, module, student, found)
+                graded.append(student)
+            else:
+                rows[student] = _exercise_rows(student, module, found, "error",
+                                               f"autograding failed: {_last_line(result)}")
+
+    if graded and feedback_dir is not None:
+        result = run_job("feedback", root, db, module)
+        for student in graded:
+            html = root / "feedback" / student / module / f"{module}.html"
+            if html.is_file():
+                target = Path(feedback_dir) / student / f"{module}.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(html, target)
+    return [row for student in notebooks for row in rows[student]]
+
+
+def grade(module, submissions, out, jobs=1, db=None):
+    """Grade a class: ``submissions/<student>/<module>/*.ipynb`` -> ``out/grades.csv``,
+    ``out/feedback/<student>/<module>.html`` and the gradebook."""
+    module = resolve_module(module)
+    submissions = Path(submissions)
+    if not submissions.exists():
+        raise CourseError(f"{submissions}: no such submissions folder")
+    if not submissions.is_dir():
+        raise CourseError(f"{submissions}: is not a folder")
+    students = sorted(p.name for p in submissions.iterdir()
+                      if p.is_dir() and not p.name.startswith("."))
+    if not students:
+        raise CourseError(f"{submissions}: is empty; expected <student>/{module}/{module}.ipynb inside")
+    if jobs < 1:
+        raise CourseError("--jobs must be at least 1")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise CourseError(f"{out}: exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    db = db or sqlite_url(out / "gradebook.db")
+    notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
+    rows = grade_notebooks(module, notebooks, out / "nbgrader", db, jobs=jobs,
+                           feedback_dir=out / "feedback")
+    write_csv(out / "grades.csv", rows)
+    return rows
+
+
+def submit(path, out=None):
+    """Self-study grading of one's own notebook with the hidden tests.
+
+    Returns ``(rows, feedback_html_path or None)``.
+    """
+    path = Path(path)
+    nb = read_notebook(path)
+    module = identify_module(path, nb)
+    out = Path(out) if out else path.resolve().parent / "feedback"
+    with tempfile.TemporaryDirectory(prefix="course-submit-") as tmp:
+        tmp = Path(tmp)
+        feedback = tmp / "feedback-out"
+        rows = grade_notebooks(module, {"me": path}, tmp / "course",
+                               sqlite_url(tmp / "gradebook.db"), feedback_dir=feedback)
+        html = feedback / "me" / f"{module}.html"
+        target = None
+        if html.is_file():
+            out.mkdir(parents=True, exist_ok=True)
+            target = out / f"{module}.html"
+            shutil.copyfile(html, target)
+    return rows, target
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (f"{row[k]:g}" if isinstance(row[k], float) else row[k])
+                             for k in CSV_COLUMNS})
+
+
+def workspace(target=None):
+    """Copy the student notebooks into a workspace (never overwriting a learner's
+    copy) and return its path."""
+    target = Path(target or os.environ.get("COURSE_WORKSPACE") or ROOT / "workspace")
+    target.mkdir(parents=True, exist_ok=True)
+    for nb in sorted(RELEASE.glob("*/*.ipynb")):
+        dest = target / nb.parent.name / nb.name
+        if not dest.exists():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(nb, dest)
+    return target

@@ -1,0 +1,27 @@
+"""The package every course notebook imports.
+
+- ``course.device()`` picks where tensors live (CUDA, then MPS, then CPU);
+- ``course.data`` makes the small data sets the notebooks use (no downloads);
+- ``course.viz`` holds the widget-driven visualizations, one function each;
+- ``course.checks`` holds the assertions that graded test cells use.
+"""
+from pathlib import Path
+
+from .device import device, seed_everything
+
+__all__ = ["device", "seed_everything", "ROOT", "MODULES"]
+__version__ = "0.1.0"
+
+#: The repository checkout this package was installed from (editable install).
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _modules():
+    src = ROOT / "source"
+    if not src.is_dir():
+        return []
+    return sorted(p.name for p in src.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
+#: The course modules present in ``source/``, e.g. ``["01_perceptron", ...]``.
+MODULES = _modules()

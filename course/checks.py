@@ -1,0 +1,216 @@
+"""Assertions for graded test cells.
+
+Every helper raises ``AssertionError`` with a message a learner can act on:
+what was called, what was expected, what came back (or the largest
+difference), and a hint about the usual mistake. Test cells import them as::
+
+    from course.checks import assert_close, assert_equal, call_pure
+
+Nothing here knows an exercise's answer: references live in the (hidden)
+tests themselves or come from PyTorch.
+"""
+import copy
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "assert_close",
+    "assert_equal",
+    "assert_dtype_kind",
+    "assert_shape",
+    "assert_raises",
+    "call_pure",
+    "call_quietly",
+]
+
+
+def _fail(what, lines, hint):
+    msg = [f"{what}:"] + [f"  {line}" for line in lines]
+    if hint:
+        msg.append(f"Hint: {hint}")
+    raise AssertionError("\n".join(msg))
+
+
+def _brief(value, limit=200):
+    text = np.array2string(np.asarray(value), precision=6, threshold=20, edgeitems=3) \
+        if isinstance(value, np.ndarray) else repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _as_array(value, what, hint):
+    if hasattr(value, "detach"):  # a torch tensor
+        value = value.detach().cpu().numpy()
+    if value is None:
+        _fail(what, ["expected an array, got None (did the function forget to `return`?)"], hint)
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # noqa: BLE001 - report anything unconvertible
+        _fail(what, [f"expected an array, got {type(value).__name__} ({exc})"], hint)
+    if arr.dtype == object:
+        _fail(what, [f"expected an array of numbers, got {type(value).__name__}: {_brief(value)}"], hint)
+    return arr
+
+
+def assert_shape(actual, shape, what="result", hint=""):
+    """Check that ``actual`` is array-like with exactly ``shape``."""
+    arr = _as_array(actual, what, hint)
+    if arr.shape != tuple(shape):
+        _fail(what, [f"expected shape {tuple(shape)}, got shape {arr.shape}"], hint)
+    return arr
+
+
+def assert_dtype_kind(actual, kinds, what="result", hint=""):
+    """Check the NumPy dtype kind: ``"i"`` signed int, ``"u"`` unsigned,
+    ``"f"`` float, ``"b"`` bool; ``kinds`` is a string of allowed kinds."""
+    arr = _as_array(actual, what, hint)
+    if arr.dtype.kind not in kinds:
+        names = {"i": "integer", "u": "unsigned integer", "f": "float", "b": "bool"}
+        want = " or ".join(names.get(k, k) for k in kinds)
+        _fail(what, [f"expected an array of {want}, got dtype {arr.dtype}"], hint)
+    return arr
+
+
+def assert_close(actual, expected, what="result", hint="", rtol=1e-6, atol=1e-9):
+    """Check shape and values of ``actual`` against ``expected``.
+
+    NaN and infinities must match exactly where they occur; finite values must
+    satisfy ``|actual - expected| <= atol + rtol * |expected|``.
+    """
+    exp = np.asarray(expected.detach().cpu().numpy() if hasattr(expected, "detach") else expected,
+                     dtype=float)
+    act = _as_array(actual, what, hint)
+    if act.shape != exp.shape:
+        _fail(what, [f"expected shape {exp.shape}, got shape {act.shape}",
+                     f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
+    try:
+        act = act.astype(float)
+    except (TypeError, ValueError):
+        _fail(what, [f"expected numbers, got dtype {act.dtype}"], hint)
+    bad_nan = np.isnan(act) != np.isnan(exp)
+    if bad_nan.any():
+        idx = tuple(int(i) for i in np.argwhere(bad_nan)[0])
+        _fail(what, [f"at index {idx}: expected {exp[idx]!r}, got {act[idx]!r}",
+                     f"expected {_brief(exp)}", f"got      {_brief(act)}"],
+              hint or "NaN usually comes from inf - inf or 0/0: look for an overflowing exp().")
+    both = ~np.isnan(exp)
+    inf_mismatch = both & (np.isinf(exp) | np.isinf(act)) & (act != exp)
+    if inf_mismatch.any():
+        idx = tuple(int(i) for i in np.argwhere(inf_mismatch)[0])
+        _fail(what, [f"at index {idx}: expected {exp[idx]!r}, got {act[idx]!r}",
+                     f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
+    finite = both & np.isfinite(exp) & np.isfinite(act)
+    err = np.where(finite, np.abs(act - exp), 0.0)
+    tol = atol + rtol * np.abs(np.where(finite, exp, 0.0))
+    if (err > tol).any():
+        idx = np.unravel_index(int(np.argmax(err - tol)), err.shape) if err.ndim else ()
+        idx = tuple(int(i) for i in idx)
+        where = f"at index {idx}" if idx else "the value"
+        _fail(what, [f"{where}: expected {exp[idx]!r}, got {act[idx]!r} "
+                     f"(difference {err[idx]:.3g}, tolerance {tol[idx]:.3g})",
+                     f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
+    return act
+
+
+def assert_equal(actual, expected, what="result", hint=""):
+    """Exact equality for ints, tuples, strings and integer arrays."""
+    if isinstance(expected, np.ndarray) or isinstance(actual, np.ndarray):
+        act = _as_array(actual, what, hint)
+        exp = np.asarray(expected)
+        if act.shape != exp.shape:
+            _fail(what, [f"expected shape {exp.shape}, got shape {act.shape}",
+                         f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
+        if not np.array_equal(act, exp):
+            idx = tuple(int(i) for i in np.argwhere(act != exp)[0])
+            _fail(what, [f"at index {idx}: expected {exp[idx]!r}, got {act[idx]!r}",
+                         f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
+        return act
+    if type(actual) is not type(expected) and not (
+        isinstance(actual, (int, np.integer)) and isinstance(expected, (int, np.integer))
+        and not isinstance(actual, (bool, np.bool_))
+    ):
+        if not (isinstance(expected, (list, tuple)) and isinstance(actual, (list, tuple))):
+            _fail(what, [f"expected a {type(expected).__name__} {_brief(expected)}, "
+                         f"got a {type(actual).__name__} {_brief(actual)}"], hint)
+    if actual != expected:
+        _fail(what, [f"expected {_brief(expected)}", f"got      {_brief(actual)}"], hint)
+    return actual
+
+
+def assert_raises(exc_type, fn, *args, what=None, hint="", **kwargs):
+    """Check that ``fn(*args, **kwargs)`` raises ``exc_type``."""
+    what = what or f"{getattr(fn, '__name__', 'function')}{_call_repr(args, kwargs)}"
+    try:
+        result = fn(*args, **kwargs)
+    except exc_type:
+        return
+    except Exception as exc:  # noqa: BLE001 - report the wrong kind of error
+        _fail(what, [f"expected {exc_type.__name__}, but it raised "
+                     f"{type(exc).__name__}: {exc}"], hint)
+    _fail(what, [f"expected {exc_type.__name__} to be raised, but it returned {_brief(result)}"],
+          hint)
+
+
+def _call_repr(args, kwargs):
+    parts = [_brief(a, 60) for a in args] + [f"{k}={_brief(v, 60)}" for k, v in kwargs.items()]
+    return "(" + ", ".join(parts) + ")"
+
+
+def _snapshot(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - an uncopyable argument cannot be checked
+        return value
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape \
+            and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def call_pure(fn, *args, what=None, **kwargs):
+    """Call ``fn`` and check it did not modify any of its array arguments.
+
+    Returns what ``fn`` returned. Exercises must leave their inputs alone;
+    an in-place update (``w += ...``) is the usual culprit.
+    """
+    before = [_snapshot(a) for a in args]
+    before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
+    result = fn(*args, **kwargs)
+    name = what or getattr(fn, "__name__", "function")
+    for i, (old, new) in enumerate(zip(before, args)):
+        if not _same(old, new):
+            _fail(f"{name}", [f"argument {i + 1} was modified by the call",
+                              f"before {_brief(old)}", f"after  {_brief(new)}"],
+                  "work on a copy (e.g. `w = w + ...` or `w.copy()`), never `w += ...` "
+                  "on an argument.")
+    for key, old in before_kw.items():
+        if not _same(old, kwargs[key]):
+            _fail(f"{name}", [f"argument {key}= was modified by the call"],
+                  "work on a copy, never update an argument in place.")
+    return result
+
+
+def call_quietly(fn, *args, what=None, hint="", **kwargs):
+    """Call ``fn`` and fail if it emits a warning (e.g. NumPy's overflow
+    ``RuntimeWarning``). Returns what ``fn`` returned."""
+    name = what or f"{getattr(fn, '__name__', 'function')}{_call_repr(args, kwargs)}"
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        result = fn(*args, **kwargs)
+    if caught:
+        first = caught[0]
+        _fail(name, [f"the call warned: {first.category.__name__}: {first.message}"],
+              hint or "an overflow warning means exp() got a huge argument; "
+                      "rewrite the formula so exp() only sees values <= 0.")
+    return result

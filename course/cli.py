@@ -1,0 +1,163 @@
+"""The ``course`` command: study, check and grade the course's notebooks.
+
+    course lab                        JupyterLab on your copies of the student notebooks
+    course release [MODULE...]        regenerate release/ from source/ with nbgrader
+    course validate NOTEBOOK          run a notebook's visible tests
+    course submit NOTEBOOK            grade your notebook with the hidden tests (self-study)
+    course grade MODULE --submissions DIR --out DIR [--jobs N] [--db URL]
+"""
+import argparse
+import os
+import sys
+import textwrap
+
+
+def _table(rows, columns, widths):
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = [str(row.get(c, "")) for c in columns]
+        lines.append("  ".join(v.ljust(w) for v, w in zip(cells, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def _show_rows(rows, scored):
+    for row in rows:
+        row["result"] = "pass" if row["status"] == "passed" else row["status"].upper()
+        if scored:
+            row["points"] = f"{row['score']:g}/{row['max_score']:g}"
+    cols = ["exercise", "result"] + (["points"] if scored else [])
+    width = max([len("exercise")] + [len(r["exercise"]) for r in rows])
+    print(_table(rows, cols, [width, 8, 7][: len(cols)]))
+    for row in rows:
+        if row["message"]:
+            print(f"\n{row['exercise']}:")
+            print(textwrap.indent("\n".join(row["message"].splitlines()[:8]), "    "))
+
+
+def cmd_lab(args):
+    from autograder.pipeline import workspace
+
+    where = workspace(args.dir)
+    print(f"course: opening JupyterLab on {where}")
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={where}"]
+    if args.port:
+        cmd.append(f"--port={args.port}")
+    if args.no_browser:
+        cmd.append("--no-browser")
+    sys.stdout.flush()
+    os.execv(sys.executable, cmd)
+
+
+def cmd_release(args):
+    from autograder.pipeline import ROOT, release
+
+    for path in release(args.modules):
+        print(f"released {path.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_validate(args):
+    from autograder.pipeline import validate
+
+    rows = validate(args.notebook)
+    _show_rows(rows, scored=False)
+    passed = sum(r["status"] == "passed" for r in rows)
+    print(f"\n{passed} of {len(rows)} exercises pass their visible tests.")
+    return 0 if passed == len(rows) else 1
+
+
+def cmd_submit(args):
+    from autograder.pipeline import submit
+
+    rows, html = submit(args.notebook, args.out)
+    _show_rows(rows, scored=True)
+    score = sum(r["score"] for r in rows)
+    total = sum(r["max_score"] for r in rows)
+    print(f"\nScore: {score:g} / {total:g}")
+    if html:
+        print(f"Feedback: {html}")
+    return 0
+
+
+def cmd_grade(args):
+    from autograder.pipeline import grade
+
+    rows = grade(args.module, args.submissions, args.out, jobs=args.jobs, db=args.db)
+    students = {}
+    for row in rows:
+        s = students.setdefault(row["student"], {"student": row["student"], "score": 0.0,
+                                                 "max": 0.0, "statuses": set()})
+        s["score"] += row["score"]
+        s["max"] += row["max_score"]
+        s["statuses"].add(row["status"])
+    summary = [{"student": s["student"], "score": f"{s['score']:g}/{s['max']:g}",
+                "status": ",".join(sorted(s["statuses"]))} for s in students.values()]
+    width = max([7] + [len(s["student"]) for s in summary])
+    print(_table(summary, ["student", "score", "status"], [width, 9, 20]))
+    print(f"\nGrades: {os.path.join(args.out, 'grades.csv')}")
+    print(f"Feedback: {os.path.join(args.out, 'feedback')}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n", 2)[2])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("lab", help="JupyterLab on your copies of the student notebooks")
+    p.add_argument("--dir", help="workspace folder (default: workspace/ in the course)")
+    p.add_argument("--port", type=int)
+    p.add_argument("--no-browser", action="store_true")
+    p.set_defaults(func=cmd_lab)
+
+    p = sub.add_parser("release", help="regenerate release/ from source/ with nbgrader")
+    p.add_argument("modules", nargs="*", metavar="MODULE")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("validate", help="run a notebook's visible tests")
+    p.add_argument("notebook")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("submit", help="grade your own notebook with the hidden tests")
+    p.add_argument("notebook")
+    p.add_argument("--out", help="folder for the HTML feedback (default: feedback/ beside the notebook)")
+    p.set_defaults(func=cmd_submit)
+
+    p = sub.add_parser("grade", help="grade a class's submissions (instructors)")
+    p.add_argument("module")
+    p.add_argument("--submissions", required=True, metavar="DIR",
+                   help="DIR/<student>/<MODULE>/<MODULE>.ipynb")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--jobs", type=int, default=1, metavar="N")
+    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the gradebook "
+                   "(default: sqlite in --out)")
+    p.set_defaults(func=cmd_grade)
+    return parser
+
+
+def main(argv=None):
+    from autograder import CourseError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except CourseError as exc:
+        print(f"course: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("course: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+        if os.environ.get("COURSE_DEBUG"):
+            raise
+        print(f"course: error: {exc.__class__.__name__}: {exc} "
+              f"(set COURSE_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

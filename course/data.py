@@ -1,0 +1,60 @@
+"""Small data sets the notebooks use, generated here or shipped inside a
+package (scikit-learn's digits): nothing is downloaded."""
+import numpy as np
+
+#: The four corners of the unit square, the inputs of every two-input gate.
+GATE_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+
+#: Truth tables on ``GATE_INPUTS``.
+GATE_TARGETS = {
+    "AND": np.array([0, 0, 0, 1]),
+    "OR": np.array([0, 1, 1, 1]),
+    "NAND": np.array([1, 1, 1, 0]),
+    "XOR": np.array([0, 1, 1, 0]),
+}
+
+
+def gate(name):
+    """``(X, y)`` for the logic gate ``name`` ("AND", "OR", "NAND", "XOR")."""
+    key = name.upper()
+    if key not in GATE_TARGETS:
+        raise ValueError(f"unknown gate {name!r}; choose from {sorted(GATE_TARGETS)}")
+    return GATE_INPUTS.copy(), GATE_TARGETS[key].copy()
+
+
+def linearly_separable(n=60, margin=0.3, seed=0):
+    """Two classes in the plane split by a random line with a gap of ``margin``.
+
+    Returns ``X`` (n, 2) in [-2, 2]^2 and ``y`` (n,) of 0/1 labels.
+    """
+    rng = np.random.default_rng(seed)
+    angle = rng.uniform(0, 2 * np.pi)
+    normal = np.array([np.cos(angle), np.sin(angle)])
+    offset = rng.uniform(-0.5, 0.5)
+    X = np.empty((0, 2))
+    while len(X) < n:
+        cand = rng.uniform(-2, 2, size=(4 * n, 2))
+        dist = cand @ normal + offset
+        X = np.vstack([X, cand[np.abs(dist) > margin / 2]])
+    X = X[:n]
+    y = (X @ normal + offset > 0).astype(int)
+    return X, y
+
+
+def blobs(n=100, centers=((-1.0, -1.0), (1.0, 1.0)), std=0.6, seed=0):
+    """Gaussian blobs, one class per centre; ``(X, y)``."""
+    rng = np.random.default_rng(seed)
+    centers = np.asarray(centers, dtype=float)
+    y = np.arange(n) % len(centers)
+    X = centers[y] + std * rng.standard_normal((n, centers.shape[1]))
+    return X, y
+
+
+def xor_blobs(n=100, std=0.25, seed=0):
+    """Noisy XOR: four blobs at the square's corners, opposite corners alike."""
+    rng = np.random.default_rng(seed)
+    corners = np.array([[-1, -1], [-1, 1], [1, -1], [1, 1]], dtype=float)
+    k = np.arange(n) % 4
+    X = corners[k] + std * rng.standard_normal((n, 2))
+    y = np.array([0, 1, 1, 0])[k]
+    return X, y

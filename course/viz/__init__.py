@@ -1,0 +1,6 @@
+"""Widget-driven visualizations, one function each (see ``base.Explorer``).
+
+Importing this package registers every visualization in ``REGISTRY``, which
+the benchmark and the picture script walk.
+"""
+from .base import REGISTRY, Explorer, new_figure, visualization  # noqa: F401

@@ -1,0 +1,145 @@
+"""What every visualization is made of: ipywidgets controls around one
+matplotlib figure whose artists are updated in place.
+
+The figure's canvas is an ipympl widget, so in JupyterLab it redraws where it
+stands instead of printing a new picture per change; outside a kernel (tests,
+benchmarks, the README pictures) the same object renders with Agg.
+"""
+import numpy as np
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+#: name -> zero-argument builder, filled by ``@visualization``; the benchmark
+#: and the picture script walk it.
+REGISTRY = {}
+
+
+def visualization(module):
+    """Register a visualization builder under its module (e.g. ``"01_perceptron"``).
+
+    The builder must be callable with no arguments (defaults for everything).
+    """
+    def wrap(fn):
+        fn.course_module = module
+        REGISTRY[fn.__name__] = fn
+        return fn
+    return wrap
+
+
+def new_figure(width=6.0, height=4.0, dpi=80):
+    """A matplotlib Figure drawn on an ipympl canvas widget (toolbar hidden)."""
+    from ipympl.backend_nbagg import Canvas, FigureManager
+
+    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+    canvas = Canvas(fig)
+    FigureManager(canvas, 0)
+    canvas.header_visible = False
+    canvas.footer_visible = False
+    canvas.toolbar_visible = False
+    canvas.resizable = False
+    canvas.capture_scroll = False
+    return fig
+
+
+class Explorer(widgets.VBox):
+    """Controls, a one-line status and one figure, redrawn in place.
+
+    ``controls`` maps names to value widgets (sliders, dropdowns, Play...);
+    ``draw(**values)`` updates the figure's artists from the current values and
+    may return a status string shown under the controls. ``buttons`` maps
+    names to ``(Button, callback)``; each click runs its callback, then redraws.
+
+    Tests and notebooks drive it from Python: ``ex.controls["w1"].value = 2``
+    or ``ex.set(w1=2, b=0)`` (one redraw), ``ex.click("step")``.
+    """
+
+    def __init__(self, controls, fig, draw, buttons=None, title=None):
+        self.controls = dict(controls)
+        self.fig = fig
+        self.buttons = {}
+        self.status = widgets.HTML()
+        self._draw = draw
+        self._held = False
+        self.updates = 0
+        for ctrl in self.controls.values():
+            ctrl.observe(self._on_change, names="value")
+        for name, (button, callback) in (buttons or {}).items():
+            self.buttons[name] = button
+            button.on_click(self._clicked(callback))
+        rows = [widgets.HBox(list(self.controls.values())[i:i + 3])
+                for i in range(0, len(self.controls), 3)]
+        if self.buttons:
+            rows.append(widgets.HBox(list(self.buttons.values())))
+        head = [widgets.HTML(f"<b>{title}</b>")] if title else []
+        super().__init__(head + rows + [self.status, fig.canvas])
+        self.update()
+
+    # -- driving it -----------------------------------------------------
+    @property
+    def values(self):
+        return {name: ctrl.value for name, ctrl in self.controls.items()}
+
+    def set(self, **values):
+        """Set several controls at once with a single redraw."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise KeyError(f"no control named {sorted(unknown)}; controls: {sorted(self.controls)}")
+        self._held = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._held = False
+        self.update()
+
+    def click(self, name):
+        """Press the button ``name`` as a learner would."""
+        self.buttons[name].click()
+
+    def update(self):
+        text = self._draw(**self.values)
+        if text is not None:
+            self.status.value = text
+        self.updates += 1
+        self.fig.canvas.draw_idle()
+
+    def render(self):
+        """Draw now with Agg and return the RGBA pixels (for tests and pictures)."""
+        self.fig.canvas.draw()
+        return np.asarray(self.fig.canvas.buffer_rgba()).copy()
+
+    # -- plumbing ---------------------------------------------------------
+    def _on_change(self, _change):
+        if not self._held:
+            self.update()
+
+    def _clicked(self, callback):
+        def run(_button):
+            callback()
+            self.update()
+        return run
+
+
+def slider(value, lo, hi, step, description, readout_format=".2f"):
+    """A float slider with the course's look."""
+    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                               readout_format=readout_format, continuous_update=True,
+                               style={"description_width": "initial"},
+                               layout=widgets.Layout(width="260px"))
+
+
+def int_slider(value, lo, hi, description, step=1):
+    return widgets.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
+                             continuous_update=True, style={"description_width": "initial"},
+                             layout=widgets.Layout(width="260px"))
+
+
+def dropdown(options, value, description):
+    return widgets.Dropdown(options=options, value=value, description=description,
+                            style={"description_width": "initial"},
+                            layout=widgets.Layout(width="260px"))
+
+
+def button(description, icon=""):
+    return widgets.Button(description=description, icon=icon,
+                          layout=widgets.Layout(width="110px"))
