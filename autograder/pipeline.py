@@ -78,8 +78,10 @@ def release(names=None):
 
 
 # -- validate -----------------------------------------------------------------
-def execute(nb, cwd, mode="validate", timeout=None):
-    """Execute a copy of ``nb`` as nbgrader does (cells may fail; the run goes on)."""
+def execute(nb, cwd, mode="validate", timeout=None, demote_stderr=True):
+    """Execute a copy of ``nb`` as nbgrader does (cells may fail; the run goes on).
+
+    With ``demote_stderr`` (as when grading) text on stderr is moved to stdout."""
     from nbgrader.preprocessors import Execute
     from nbgrader.utils import setenv
 
@@ -93,7 +95,8 @@ def execute(nb, cwd, mode="validate", timeout=None):
     resources = {"metadata": {"path": str(cwd)}}
     with setenv(NBGRADER_EXECUTION=mode, NBGRADER_VALIDATING="1" if mode == "validate" else ""):
         nb, resources = Execute(config=config).preprocess(nb, resources)
-    nb, resources = StderrToStdout(config=config).preprocess(nb, resources)
+    if demote_stderr:
+        nb, resources = StderrToStdout(config=config).preprocess(nb, resources)
     return nb
 
 

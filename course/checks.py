@@ -39,6 +39,11 @@ def _brief(value, limit=200):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _num(x):
+    """A number as a learner would write it (no ``np.float64(...)`` wrapper)."""
+    return repr(x.item()) if hasattr(x, "item") else repr(x)
+
+
 def _as_array(value, what, hint):
     if hasattr(value, "detach"):  # a torch tensor
         value = value.detach().cpu().numpy()
@@ -88,17 +93,23 @@ def assert_close(actual, expected, what="result", hint="", rtol=1e-6, atol=1e-9)
         act = act.astype(float)
     except (TypeError, ValueError):
         _fail(what, [f"expected numbers, got dtype {act.dtype}"], hint)
+    with np.errstate(all="ignore"):  # the checker itself must never warn on stderr
+        _compare_close(act, exp, what, hint, rtol, atol)
+    return act
+
+
+def _compare_close(act, exp, what, hint, rtol, atol):
     bad_nan = np.isnan(act) != np.isnan(exp)
     if bad_nan.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nan)[0])
-        _fail(what, [f"at index {idx}: expected {exp[idx]!r}, got {act[idx]!r}",
+        _fail(what, [f"at index {idx}: expected {_num(exp[idx])}, got {_num(act[idx])}",
                      f"expected {_brief(exp)}", f"got      {_brief(act)}"],
               hint or "NaN usually comes from inf - inf or 0/0: look for an overflowing exp().")
     both = ~np.isnan(exp)
     inf_mismatch = both & (np.isinf(exp) | np.isinf(act)) & (act != exp)
     if inf_mismatch.any():
         idx = tuple(int(i) for i in np.argwhere(inf_mismatch)[0])
-        _fail(what, [f"at index {idx}: expected {exp[idx]!r}, got {act[idx]!r}",
+        _fail(what, [f"at index {idx}: expected {_num(exp[idx])}, got {_num(act[idx])}",
                      f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
     finite = both & np.isfinite(exp) & np.isfinite(act)
     err = np.where(finite, np.abs(act - exp), 0.0)
@@ -107,10 +118,9 @@ def assert_close(actual, expected, what="result", hint="", rtol=1e-6, atol=1e-9)
         idx = np.unravel_index(int(np.argmax(err - tol)), err.shape) if err.ndim else ()
         idx = tuple(int(i) for i in idx)
         where = f"at index {idx}" if idx else "the value"
-        _fail(what, [f"{where}: expected {exp[idx]!r}, got {act[idx]!r} "
+        _fail(what, [f"{where}: expected {_num(exp[idx])}, got {_num(act[idx])} "
                      f"(difference {err[idx]:.3g}, tolerance {tol[idx]:.3g})",
                      f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
-    return act
 
 
 def assert_equal(actual, expected, what="result", hint=""):
@@ -123,7 +133,7 @@ def assert_equal(actual, expected, what="result", hint=""):
                          f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
         if not np.array_equal(act, exp):
             idx = tuple(int(i) for i in np.argwhere(act != exp)[0])
-            _fail(what, [f"at index {idx}: expected {exp[idx]!r}, got {act[idx]!r}",
+            _fail(what, [f"at index {idx}: expected {_num(exp[idx])}, got {_num(act[idx])}",
                          f"expected {_brief(exp)}", f"got      {_brief(act)}"], hint)
         return act
     if type(actual) is not type(expected) and not (
