@@ -58,3 +58,48 @@ def xor_blobs(n=100, std=0.25, seed=0):
     X = corners[k] + std * rng.standard_normal((n, 2))
     y = np.array([0, 1, 1, 0])[k]
     return X, y
+
+
+def circles(n=200, noise=0.1, factor=0.5, seed=0):
+    """Two concentric rings (inner ring class 1); ``(X, y)``."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    angle = rng.uniform(0, 2 * np.pi, n)
+    radius = np.where(y == 1, factor, 1.0)
+    X = np.c_[radius * np.cos(angle), radius * np.sin(angle)]
+    return X + noise * rng.standard_normal((n, 2)), y
+
+
+def spirals(n=300, classes=3, noise=0.2, turns=1.0, seed=0):
+    """Interleaved spiral arms, one class per arm (the classic three-arm spiral
+    with ``classes=3``); ``X`` (n, 2) roughly in [-1, 1]^2, ``y`` (n,) ints."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % classes
+    r = rng.uniform(0.05, 1.0, n)
+    theta = y * 2 * np.pi / classes + turns * 4 * r + noise * rng.standard_normal(n)
+    return np.c_[r * np.sin(theta), r * np.cos(theta)], y
+
+
+DATASETS_2D = ("circles", "xor", "blobs", "spirals")
+
+
+def dataset_2d(name, n=200, noise=0.1, seed=0):
+    """One of the playground's two-class 2-D data sets by name; ``(X, y)``."""
+    if name == "circles":
+        return circles(n, noise=noise, seed=seed)
+    if name == "xor":
+        return xor_blobs(n, std=0.15 + noise, seed=seed)
+    if name == "blobs":
+        return blobs(n, std=0.3 + 2 * noise, seed=seed)
+    if name == "spirals":
+        return spirals(n, classes=2, noise=noise, seed=seed)
+    raise ValueError(f"unknown data set {name!r}; choose from {DATASETS_2D}")
+
+
+def train_test_split(X, y, test_frac=0.3, seed=0):
+    """Shuffle once and cut: ``(X_train, y_train, X_test, y_test)``."""
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(X))
+    cut = len(X) - int(round(test_frac * len(X)))
+    tr, te = order[:cut], order[cut:]
+    return X[tr], y[tr], X[te], y[te]

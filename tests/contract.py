@@ -1,0 +1,19 @@
+"""The exercise contract of ../shared/CURRICULUM.md, per module: the names each
+source notebook must define in its own answer cell. Extend as modules land."""
+CONTRACT = {
+    "01_perceptron": ["perceptron_predict", "perceptron_update", "train_perceptron",
+                      "gate_weights"],
+    "02_activations": ["sigmoid", "sigmoid_grad", "tanh_grad", "relu", "relu_grad",
+                       "leaky_relu", "leaky_relu_grad", "elu", "elu_grad", "softmax",
+                       "log_softmax"],
+}
+CONTRACT.update({
+    "03_layers": ["dense_forward", "mlp_forward", "count_parameters", "xavier_uniform",
+                  "he_normal", "rbf_features", "fit_rbf_network"],
+    "04_losses": ["mse", "mse_grad", "mae", "mae_grad", "binary_cross_entropy",
+                  "bce_with_logits", "one_hot", "cross_entropy", "cross_entropy_grad"],
+    "05_backprop": ["numerical_gradient", "dense_backward", "relu_backward", "sigmoid_backward",
+                    "Value", "two_layer_net", "train_mlp_numpy"],
+    "06_optimizers": ["sgd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step",
+                      "adamw_step", "minibatch_indices"],
+})

@@ -1,0 +1,70 @@
+"""The check helpers pass what is right and explain what is wrong."""
+import warnings
+
+import numpy as np
+import pytest
+
+from course.checks import (assert_close, assert_dtype_kind, assert_equal, assert_raises,
+                           assert_shape, call_pure, call_quietly)
+
+
+def test_assert_close_accepts_close_values():
+    assert_close(np.array([1.0, 2.0]) + 1e-12, [1.0, 2.0])
+    assert_close(np.array([np.inf, np.nan, -np.inf]), [np.inf, np.nan, -np.inf])
+
+
+@pytest.mark.parametrize("actual,expected,phrase", [
+    (np.array([1.0, 2.5]), [1.0, 2.0], "at index (1,): expected 2.0, got 2.5"),
+    (np.array([[1.0, 2.0]]), [1.0, 2.0], "expected shape (2,), got shape (1, 2)"),
+    (np.array([np.nan]), [1.0], "at index (0,)"),
+    (np.array([np.inf]), [1.0], "expected 1.0, got inf"),
+    (None, [1.0], "did the function forget to `return`?"),
+])
+def test_assert_close_says_what_differs(actual, expected, phrase):
+    with pytest.raises(AssertionError) as err:
+        assert_close(actual, expected, "f(x)", hint="look at the sign")
+    text = str(err.value)
+    assert text.startswith("f(x):") and phrase in text and "Hint: look at the sign" in text
+
+
+def test_assert_equal_types_and_arrays():
+    assert_equal(3, np.int64(3))
+    assert_equal((1, 2), (1, 2))
+    with pytest.raises(AssertionError, match="expected a int"):
+        assert_equal(True, 1)
+    with pytest.raises(AssertionError, match="at index"):
+        assert_equal(np.array([0, 1]), np.array([0, 0]))
+
+
+def test_dtype_and_shape():
+    assert_dtype_kind(np.array([1, 0]), "iu")
+    with pytest.raises(AssertionError, match="integer"):
+        assert_dtype_kind(np.array([True]), "iu")
+    with pytest.raises(AssertionError, match="shape"):
+        assert_shape(np.zeros(3), (3, 1))
+
+
+def test_assert_raises():
+    assert_raises(ValueError, int, "x")
+    with pytest.raises(AssertionError, match="expected ValueError to be raised"):
+        assert_raises(ValueError, int, "3")
+    with pytest.raises(AssertionError, match="but it raised TypeError"):
+        assert_raises(ValueError, int, None)
+
+
+def test_call_pure_catches_in_place_updates():
+    def sneaky(w):
+        w += 1
+        return w
+
+    assert call_pure(lambda w: w + 1, np.zeros(2)).tolist() == [1, 1]
+    with pytest.raises(AssertionError, match="argument 1 was modified"):
+        call_pure(sneaky, np.zeros(2))
+
+
+def test_call_quietly_catches_warnings():
+    assert call_quietly(np.exp, 1.0) == np.e
+    with pytest.raises(AssertionError, match="RuntimeWarning"):
+        call_quietly(np.exp, 1000.0)
+    with pytest.raises(AssertionError, match="UserWarning"):
+        call_quietly(lambda: warnings.warn("careful"))

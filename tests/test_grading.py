@@ -1,0 +1,168 @@
+"""The `course` command end to end, with real nbgrader and its gradebook."""
+import csv
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.notebooks import exercises, is_answer_cell, nbgrader_meta
+from autograder.pipeline import RELEASE, source_notebook
+from conftest import MODULES
+
+pytestmark = pytest.mark.skipif(not MODULES, reason="no modules yet")
+MODULE = MODULES[0] if MODULES else None
+
+
+def course(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "course.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL,
+                          timeout=1200)
+
+
+def student_notebook(module, answers="solution", extra=None):
+    """The release notebook as a student would hand it in: answer cells filled
+    with the reference solutions ("solution") or left as released ("blank");
+    ``extra`` maps an exercise to code appended to its answer cell."""
+    nb = nbformat.read(RELEASE / module / f"{module}.ipynb", as_version=4)
+    solutions = {nbgrader_meta(c)["grade_id"]: c.source
+                 for c in nbformat.read(source_notebook(module), as_version=4).cells
+                 if is_answer_cell(c)}
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            gid = nbgrader_meta(cell)["grade_id"]
+            if answers == "solution":
+                cell.source = solutions[gid]
+            if extra and gid in extra:
+                cell.source += "\n" + extra[gid]
+    return nb
+
+
+def _digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    base = tmp_path_factory.mktemp("class")
+    subs, out = base / "submissions", base / "out"
+    first = next(iter(exercises(nbformat.read(source_notebook(MODULE), as_version=4))))
+    warns = (f"import sys as _sys\n_real_{first} = {first}\n"
+             f"def {first}(*args, **kwargs):\n"
+             f"    print('Warning: this answer prints a warning', file=_sys.stderr)\n"
+             f"    return _real_{first}(*args, **kwargs)\n")
+    notebooks = {
+        "perfect": student_notebook(MODULE),
+        "blank": student_notebook(MODULE, answers="blank"),
+        "warns": student_notebook(MODULE, extra={first: warns}),
+    }
+    for student, nb in notebooks.items():
+        (subs / student / MODULE).mkdir(parents=True)
+        nbformat.write(nb, subs / student / MODULE / f"{MODULE}.ipynb")
+    (subs / "broken" / MODULE).mkdir(parents=True)
+    (subs / "broken" / MODULE / f"{MODULE}.ipynb").write_text('{"cells": [ this is not json')
+    (subs / "absent" / MODULE).mkdir(parents=True)
+    digests = {p: _digest(p) for p in subs.rglob("*.ipynb")}
+    proc = course("grade", MODULE, "--submissions", subs, "--out", out, "--jobs", 2)
+    rows = list(csv.DictReader(open(out / "grades.csv"))) if (out / "grades.csv").exists() else []
+    return {"proc": proc, "rows": rows, "out": out, "subs": subs, "digests": digests,
+            "first": first}
+
+
+def _rows(graded, student):
+    return [r for r in graded["rows"] if r["student"] == student]
+
+
+@pytest.mark.slow
+def test_grade_writes_one_row_per_student_and_exercise(graded_class):
+    proc = graded_class["proc"]
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    n = len(exercises(nbformat.read(source_notebook(MODULE), as_version=4)))
+    assert len(graded_class["rows"]) == 5 * n
+    assert set(graded_class["rows"][0]) >= {"student", "module", "exercise", "score",
+                                            "max_score", "status"}
+
+
+@pytest.mark.slow
+def test_perfect_submission_gets_full_marks(graded_class):
+    rows = _rows(graded_class, "perfect")
+    assert rows and all(r["status"] == "passed" for r in rows), rows
+    assert all(float(r["score"]) == float(r["max_score"]) > 0 for r in rows)
+    assert (graded_class["out"] / "feedback" / "perfect" / f"{MODULE}.html").is_file()
+
+
+@pytest.mark.slow
+def test_blank_submission_gets_zero(graded_class):
+    rows = _rows(graded_class, "blank")
+    assert rows and all(float(r["score"]) == 0 and r["status"] == "failed" for r in rows), rows
+    assert all("NotImplementedError" in r["message"] for r in rows)
+
+
+@pytest.mark.slow
+def test_correct_answer_that_prints_a_warning_keeps_full_marks(graded_class):
+    rows = _rows(graded_class, "warns")
+    assert all(r["status"] == "passed" for r in rows), rows
+    autograded = graded_class["out"] / "nbgrader" / "autograded" / "warns" / MODULE / f"{MODULE}.ipynb"
+    assert "this answer prints a warning" in autograded.read_text(), \
+        "the warning was never printed, so this test proves nothing"
+
+
+@pytest.mark.slow
+def test_broken_and_missing_submissions_get_status_rows(graded_class):
+    broken, absent = _rows(graded_class, "broken"), _rows(graded_class, "absent")
+    assert broken and all(r["status"] == "invalid" and "not a notebook" in r["message"]
+                          for r in broken)
+    assert absent and all(r["status"] == "missing" for r in absent)
+
+
+@pytest.mark.slow
+def test_gradebook_records_the_grades(graded_class):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{graded_class['out'] / 'gradebook.db'}") as gb:
+        perfect = gb.find_submission(MODULE, "perfect")
+        blank = gb.find_submission(MODULE, "blank")
+        assert perfect.score == perfect.max_score > 0
+        assert blank.score == 0
+
+
+@pytest.mark.slow
+def test_submissions_are_never_modified(graded_class):
+    for path, digest in graded_class["digests"].items():
+        assert _digest(path) == digest, f"{path} was modified by grading"
+
+
+@pytest.mark.slow
+def test_submit_grades_own_notebook_with_hidden_tests(tmp_path):
+    path = tmp_path / f"{MODULE}.ipynb"
+    nbformat.write(student_notebook(MODULE), path)
+    before = _digest(path)
+    proc = course("submit", path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Score:" in proc.stdout and "Traceback" not in proc.stderr
+    score = proc.stdout.split("Score:")[1].split()[:3]
+    assert score[0] == score[2], proc.stdout
+    assert (tmp_path / "feedback" / f"{MODULE}.html").is_file()
+    assert _digest(path) == before
+
+
+@pytest.mark.slow
+def test_validate_reports_each_exercise(tmp_path):
+    blank = tmp_path / "blank" / f"{MODULE}.ipynb"
+    blank.parent.mkdir()
+    nbformat.write(student_notebook(MODULE, answers="blank"), blank)
+    proc = course("validate", blank)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    names = exercises(nbformat.read(source_notebook(MODULE), as_version=4))
+    for name in names:
+        assert name in proc.stdout
+    assert f"0 of {len(names)} exercises pass" in proc.stdout
+    done = tmp_path / "done" / f"{MODULE}.ipynb"
+    done.parent.mkdir()
+    nbformat.write(student_notebook(MODULE), done)
+    proc = course("validate", done)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{len(names)} of {len(names)} exercises pass" in proc.stdout
