@@ -12,7 +12,9 @@ from autograder.notebooks import exercises, is_answer_cell, nbgrader_meta
 from autograder.pipeline import RELEASE, source_notebook
 from conftest import MODULES
 
-pytestmark = pytest.mark.skipif(not MODULES, reason="no modules yet")
+pytestmark = [pytest.mark.skipif(not MODULES, reason="no modules yet"),
+              # one worker grades the class once for all the tests that read it
+              pytest.mark.xdist_group("grading")]
 MODULE = MODULES[0] if MODULES else None
 
 
