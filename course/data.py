@@ -23,21 +23,12 @@ def gate(name):
 
 
 def linearly_separable(n=60, margin=0.3, seed=0):
-    """Two classes in the plane split by a random line with a gap of ``margin``.
+    """Two classes in [-2, 2]^2 split by a random line with a gap of ``margin``.
 
-    Returns ``X`` (n, 2) in [-2, 2]^2 and ``y`` (n,) of 0/1 labels.
+    Returns ``X`` (n, 2) and ``y`` (n,) of 0/1 labels; ``separable_with_line``
+    also returns the line.
     """
-    rng = np.random.default_rng(seed)
-    angle = rng.uniform(0, 2 * np.pi)
-    normal = np.array([np.cos(angle), np.sin(angle)])
-    offset = rng.uniform(-0.5, 0.5)
-    X = np.empty((0, 2))
-    while len(X) < n:
-        cand = rng.uniform(-2, 2, size=(4 * n, 2))
-        dist = cand @ normal + offset
-        X = np.vstack([X, cand[np.abs(dist) > margin / 2]])
-    X = X[:n]
-    y = (X @ normal + offset > 0).astype(int)
+    X, y, _, _ = separable_with_line(n, gap=margin, seed=seed)
     return X, y
 
 
@@ -103,3 +94,23 @@ def train_test_split(X, y, test_frac=0.3, seed=0):
     cut = len(X) - int(round(test_frac * len(X)))
     tr, te = order[:cut], order[cut:]
     return X[tr], y[tr], X[te], y[te]
+
+
+def separable_with_line(n=60, gap=0.3, seed=0):
+    """Two linearly separable classes in [-2, 2]^2 together with a line that separates them.
+
+    A random unit normal ``w`` and offset ``b`` define the line ``w . x + b = 0``;
+    points closer to it than ``gap / 2`` are discarded, so its margin is at
+    least ``gap / 2``. Returns ``X`` (n, 2), ``y`` (n,) of 0/1 (1 where
+    ``X @ w + b > 0``), ``w`` (2,) and ``b`` (float).
+    """
+    rng = np.random.default_rng(seed)
+    theta = rng.uniform(-np.pi, np.pi)
+    w = np.array([np.cos(theta), np.sin(theta)])
+    b = float(rng.uniform(-0.6, 0.6))
+    kept = []
+    while sum(len(k) for k in kept) < n:
+        pts = rng.uniform(-2, 2, size=(2 * n, 2))
+        kept.append(pts[np.abs(pts @ w + b) >= gap / 2])
+    X = np.concatenate(kept)[:n]
+    return X, (X @ w + b > 0).astype(int), w, b

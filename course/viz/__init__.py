@@ -4,3 +4,4 @@ Importing this package registers every visualization in ``REGISTRY``, which
 the benchmark and the picture script walk.
 """
 from .base import REGISTRY, Explorer, new_figure, visualization  # noqa: F401
+from . import perceptron  # noqa: F401  (01)

@@ -5,6 +5,8 @@ The figure's canvas is an ipympl widget, so in JupyterLab it redraws where it
 stands instead of printing a new picture per change; outside a kernel (tests,
 benchmarks, the README pictures) the same object renders with Agg.
 """
+import contextlib
+
 import numpy as np
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -84,13 +86,19 @@ class Explorer(widgets.VBox):
         unknown = set(values) - set(self.controls)
         if unknown:
             raise KeyError(f"no control named {sorted(unknown)}; controls: {sorted(self.controls)}")
-        self._held = True
-        try:
+        with self.hold():
             for name, value in values.items():
                 self.controls[name].value = value
-        finally:
-            self._held = False
         self.update()
+
+    @contextlib.contextmanager
+    def hold(self):
+        """Change controls without redrawing for each (the caller redraws once)."""
+        held, self._held = self._held, True
+        try:
+            yield self
+        finally:
+            self._held = held
 
     def click(self, name):
         """Press the button ``name`` as a learner would."""
