@@ -213,9 +213,12 @@ def call_pure(fn, *args, what=None, **kwargs):
 
 def call_quietly(fn, *args, what=None, hint="", **kwargs):
     """Call ``fn`` and fail if it emits a warning (e.g. NumPy's overflow
-    ``RuntimeWarning``). Returns what ``fn`` returned."""
+    ``RuntimeWarning``). Returns what ``fn`` returned.
+
+    Underflow (``exp(-2000)`` becoming 0) is not a warning: stable formulas do
+    it on purpose, and NumPy is silent about it by default."""
     name = what or f"{getattr(fn, '__name__', 'function')}{_call_repr(args, kwargs)}"
-    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         result = fn(*args, **kwargs)
     if caught:

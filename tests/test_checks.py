@@ -68,3 +68,10 @@ def test_call_quietly_catches_warnings():
         call_quietly(np.exp, 1000.0)
     with pytest.raises(AssertionError, match="UserWarning"):
         call_quietly(lambda: warnings.warn("careful"))
+    with pytest.raises(AssertionError, match="divide by zero"):
+        call_quietly(np.log, np.array(0.0))
+
+
+def test_call_quietly_allows_underflow():
+    """Stable formulas underflow on purpose: exp(-2000) is 0 and that is fine."""
+    assert call_quietly(np.exp, np.array(-2000.0)) == 0.0

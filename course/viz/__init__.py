@@ -5,3 +5,4 @@ the benchmark and the picture script walk.
 """
 from .base import REGISTRY, Explorer, new_figure, visualization  # noqa: F401
 from . import perceptron  # noqa: F401  (01)
+from . import losses  # noqa: F401  (04)

@@ -8,6 +8,8 @@ what it does to a fit when one point is far from the rest.
   to data with one outlier that sliders (or the mouse) move; the residuals of
   one fit and each point's share of the MSE and MAE totals.
 """
+import contextlib
+
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator
@@ -193,22 +195,17 @@ def loss_curve_explorer(functions=None, loss="MSE", target=None, prediction=None
             return
         memory[old] = [controls["target"].value, controls["prediction"].value]
         ex = state["ex"]
-        held = ex._held if ex is not None else True
-        if ex is not None:
-            ex._held = True   # one redraw for the whole change, by the dropdown's own observer
-        try:
+        # held: the dropdown's own observer, registered after this one, redraws once for it all
+        with (ex.hold() if ex is not None else contextlib.nullcontext()):
             (t_lo, t_hi), (p_lo, p_hi), (t_step, p_step) = _FAMILIES[new][:3]
             controls["prediction"].description = _PRED_LABEL[new]
             for ctrl, lo, hi, step, value in (
                     (controls["target"], t_lo, t_hi, t_step, memory[new][0]),
                     (controls["prediction"], p_lo, p_hi, p_step, memory[new][1])):
-                ctrl.min, ctrl.max = min(ctrl.min, lo), max(ctrl.max, hi)
-                ctrl.step = step
+                ctrl.min, ctrl.max = min(ctrl.min, lo), max(ctrl.max, hi)   # widen, set, narrow:
+                ctrl.step = step                                             # never min > max
                 ctrl.value = value
                 ctrl.min, ctrl.max = lo, hi
-        finally:
-            if ex is not None:
-                ex._held = held
         state["family"] = new
 
     controls["loss"].observe(retarget, names="value")   # before the Explorer's own observer
