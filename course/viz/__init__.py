@@ -5,4 +5,5 @@ the benchmark and the picture script walk.
 """
 from .base import REGISTRY, Explorer, new_figure, visualization  # noqa: F401
 from . import perceptron  # noqa: F401  (01)
+from . import layers  # noqa: F401  (03)
 from . import losses  # noqa: F401  (04)

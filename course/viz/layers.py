@@ -152,7 +152,7 @@ def network_diagram(layer_sizes=(3, 5, 4, 2), count_parameters=None):
     widths = (hidden + [4] * MAX_HIDDEN)[:MAX_HIDDEN]
     mine, note = _learner(count_parameters, lambda f: f([2, 3, 1]))
 
-    fig = new_figure(6.6, 4.0)
+    fig = new_figure(6.0, 3.6)
     ax = fig.add_subplot()
     ax.set_xlim(-0.1, 1.1)
     ax.set_ylim(-1.3, 1.3)
@@ -405,7 +405,7 @@ def activation_histograms(init="xavier", activation="tanh", depth=10, width=128,
             cache[key] = (counts, np.array(means), np.array(stds), np.array(out), np.array(sat))
         return cache[key]
 
-    fig = new_figure(6.8, 4.2)
+    fig = new_figure(6.4, 4.0)
     grid = fig.add_gridspec(1, 2, width_ratios=[2.2, 1.0])
     ax = fig.add_subplot(grid[0])
     ax_std = fig.add_subplot(grid[1])
@@ -419,9 +419,8 @@ def activation_histograms(init="xavier", activation="tanh", depth=10, width=128,
     ax_std.yaxis.set_minor_locator(NullLocator())
     ax_std.axhline(1.0, color="0.5", ls=":", lw=1)
     (std_line,) = ax_std.plot([1], [1], "o-", ms=3, lw=1.4, color="tab:purple")
-    ax_std.set_xlabel("layer")
-    # a title would cost ~20 ms a redraw (its position is recomputed from the ticks)
-    ax_std.text(0.5, 0.985, "std of activations", transform=ax_std.transAxes, ha="center",
+    # a title or an axis label would cost several ms a redraw (placed around the tick labels)
+    ax_std.text(0.5, 0.985, "std per layer", transform=ax_std.transAxes, ha="center",
                 va="top", fontsize=9)
 
     controls = {
@@ -541,7 +540,7 @@ def rbf_curve_fit(centers=8, sigma=0.08, noise=0.15, n=40, seed=0,
     eps = rng.standard_normal(n)
     k_max = 40
 
-    fig = new_figure(6.6, 4.0)
+    fig = new_figure(6.2, 3.6)
     ax = fig.add_subplot()
     ax.plot(grid[:, 0], truth, "--", color="0.5", lw=1.2, label="true curve")
     bumps = LineCollection([], colors="tab:blue", linewidths=0.8, alpha=0.55)
