@@ -5,5 +5,6 @@ the benchmark and the picture script walk.
 """
 from .base import REGISTRY, Explorer, new_figure, visualization  # noqa: F401
 from . import perceptron  # noqa: F401  (01)
+from . import activations  # noqa: F401  (02)
 from . import layers  # noqa: F401  (03)
 from . import losses  # noqa: F401  (04)

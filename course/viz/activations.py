@@ -15,7 +15,6 @@ import inspect
 
 import numpy as np
 from matplotlib.collections import PolyCollection
-from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .base import Explorer, dropdown, int_slider, new_figure, slider, visualization
@@ -203,9 +202,10 @@ def activation_explorer(functions=None, activation="sigmoid", alpha=0.1, z=1.0,
     ax.yaxis.set_major_locator(MaxNLocator(6))
     ax.xaxis.set_major_locator(MaxNLocator(7))
     ax.set_xlabel("z")
-    ax.legend(handles=[f_line, df_line,
-                       Patch(facecolor="tab:red", alpha=0.12, label=f"|f'| < {SATURATION}")],
-              loc="upper left", fontsize=9)
+    # a key above the plot, where no curve can hide it (and cheaper to redraw than a legend)
+    for x, text, color in [(0.0, "— f(z)", "tab:blue"), (0.12, "- - f'(z)", "tab:orange"),
+                           (0.26, f"■ saturated: |f'(z)| < {SATURATION}", "#e08080")]:
+        ax.text(x, 1.015, text, color=color, transform=ax.transAxes, fontsize=9, va="bottom")
 
     controls = {
         "activation": dropdown(names, activation, "activation"),
@@ -263,8 +263,9 @@ def activation_explorer(functions=None, activation="sigmoid", alpha=0.1, z=1.0,
             notes.append("p₁ of softmax([z, 0]), which is exactly sigmoid(z)")
         return text + "".join(f"<br>{n}" for n in notes)
 
+    # lay out with tick labels at least as wide as any the curves will need ("-10.125")
     return _fix_layout(Explorer(controls, fig, draw, title="Activation explorer"),
-                       lambda: ax.set_ylim(-1.25, 6.5))
+                       lambda: ax.set_ylim(-10.125, -10.0))
 
 
 # -- deep net gradients ----------------------------------------------------------------------
@@ -452,8 +453,7 @@ def softmax_temperature_explorer(logits=(2.0, 1.0, 0.1, -1.0, 0.5), temperature=
     ax_p.set_yticks([0, 0.5, 1])
     ax_z.yaxis.set_major_locator(MaxNLocator(4))
     for a in (ax_z, ax_p):
-        a.set_xticks(k, [str(i) for i in k])
-        a.set_xlabel("class", fontsize=9)
+        a.set_xticks(k, [f"c{i}" for i in k])  # class i
 
     controls = {
         "temperature": slider(temperature, 0.05, 5.0, 0.05, "temperature T"),
