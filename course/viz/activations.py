@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .base import Explorer, dropdown, int_slider, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, dropdown, int_slider, new_figure, slider, visualization
 
 __all__ = ["activation_explorer", "gradient_depth_explorer", "softmax_temperature_explorer"]
 
@@ -39,21 +39,6 @@ def _one_blas_thread():
     if _BLAS[0] is None:
         return contextlib.nullcontext()
     return _BLAS[0].limit(limits=1, user_api="blas")
-
-
-def _fix_layout(ex, widest=None):
-    """Lay the figure out once, then keep that layout for every update.
-
-    Constrained layout costs tens of milliseconds per draw; the axes never
-    move, so it runs once, with ``widest()`` first setting the limits whose
-    tick labels take the most room, and the real state is drawn again.
-    """
-    if widest is not None:
-        widest()
-    ex.fig.canvas.draw()
-    ex.fig.set_layout_engine("none")
-    ex.update()
-    return ex
 
 
 # -- reference activations (the plots must not depend on the learner's code) ------------------
@@ -264,7 +249,7 @@ def activation_explorer(functions=None, activation="sigmoid", alpha=0.1, z=1.0,
         return text + "".join(f"<br>{n}" for n in notes)
 
     # lay out with tick labels at least as wide as any the curves will need ("-10.125")
-    return _fix_layout(Explorer(controls, fig, draw, title="Activation explorer"),
+    return freeze_layout(Explorer(controls, fig, draw, title="Activation explorer"),
                        lambda: ax.set_ylim(-10.125, -10.0))
 
 
@@ -415,7 +400,7 @@ def gradient_depth_explorer(depth=10, width=64, init_scale=1.0, bias=0.0, seed=0
                 + f" &nbsp;|&nbsp; dead ReLU units: {100 * dead_relu.mean():.0f}% on average, "
                   f"{100 * dead_relu[-1]:.0f}% in layer {depth}")
 
-    return _fix_layout(Explorer(controls, fig, draw, title="Gradient through a deep net"),
+    return freeze_layout(Explorer(controls, fig, draw, title="Gradient through a deep net"),
                        lambda: ax.set_ylim(1e-300, 1e30))
 
 
@@ -497,5 +482,5 @@ def softmax_temperature_explorer(logits=(2.0, 1.0, 0.1, -1.0, 0.5), temperature=
                 f"{entropy:.3f} nats (uniform: {np.log(len(p)):.3f}), sum {p.sum():.6f} "
                 f"&nbsp;|&nbsp; naive exp(z)/Σexp(z): {naive_text}" + note)
 
-    return _fix_layout(Explorer(controls, fig, draw, title="Softmax: temperature and shift"),
+    return freeze_layout(Explorer(controls, fig, draw, title="Softmax: temperature and shift"),
                        lambda: ax_z.set_ylim(-1000 + base.min() - 1, -1000 + base.max() + 1))

@@ -15,6 +15,7 @@ Expressions are read with :func:`parse_expression`, which walks Python's
 ``tanh relu exp max``: nothing the learner types is ever executed.
 """
 import ast
+import contextlib
 import math
 from dataclasses import dataclass, field
 
@@ -37,11 +38,22 @@ BOUNDARY_CMAP = LinearSegmentedColormap.from_list(
     "blue_white_orange", ["#79aed6", "#cfe2f1", "#ffffff", "#fde1c7", "#f9b27a"])
 
 
-def _freeze_layout(fig):
-    """Lay the figure out once and keep it: the constrained-layout pass costs
-    more than drawing, and no axes change size afterwards."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
+_BLAS = {}
+
+
+def _one_blas_thread():
+    """Run small matrix products on one BLAS thread: with two, OpenBLAS's idle
+    threads keep spinning after each product and double the cost of a redraw.
+    (The controller is found once; each use then costs microseconds.)"""
+    if "controller" not in _BLAS:
+        try:
+            from threadpoolctl import ThreadpoolController
+            _BLAS["controller"] = ThreadpoolController()
+        except Exception:  # noqa: BLE001 - optional: without it things are only slower
+            _BLAS["controller"] = None
+    if _BLAS["controller"] is None:
+        return contextlib.nullcontext()
+    return _BLAS["controller"].limit(limits=1, user_api="blas")
 
 
 def _num(x):
@@ -274,7 +286,6 @@ class RasterImage:
         self.artist.axes = ax
         self.artist.set_figure(ax.figure)
         ax.add_artist(self.artist)
-        self._weights = {}
         self._cached = None
 
     def set_data(self, data):
@@ -285,23 +296,12 @@ class RasterImage:
     def get_array(self):
         return self._data
 
-    def _axis_weights(self, n_out, n_in):
-        """(n_out, n_in) matrix of linear interpolation weights, pixel centres."""
-        key = (n_out, n_in, self.interpolation)
-        if key not in self._weights:
-            pos = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
-            M = np.zeros((n_out, n_in))
-            if self.interpolation == "nearest":
-                M[np.arange(n_out), np.clip(np.round(pos), 0, n_in - 1).astype(int)] = 1.0
-            else:
-                pos = np.clip(pos, 0, n_in - 1)
-                lo = np.floor(pos).astype(int)
-                hi = np.minimum(lo + 1, n_in - 1)
-                frac = pos - lo
-                M[np.arange(n_out), lo] += 1 - frac
-                M[np.arange(n_out), hi] += frac
-            self._weights[key] = M.astype(np.float32)
-        return self._weights[key]
+    @staticmethod
+    def _linear(n_out, n_in):
+        """Source indices and weights to resample n_in samples at n_out pixel centres."""
+        pos = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+        lo = np.floor(pos).astype(int)
+        return lo, np.minimum(lo + 1, n_in - 1), (pos - lo).astype(np.float32)
 
     def rgba(self, width, height):
         """The image at ``width`` x ``height`` pixels, top row first (uint8 RGBA)."""
@@ -322,8 +322,12 @@ class RasterImage:
                               z.shape[1] - 1)
             image = small[rows][:, cols]
         else:
-            up = (self._axis_weights(height, z.shape[0]) @ z.astype(np.float32)
-                  @ self._axis_weights(width, z.shape[1]).T)
+            # separable linear interpolation by gathers (no BLAS: see _one_blas_thread)
+            z = z.astype(np.float32)
+            r0, r1, fr = self._linear(height, z.shape[0])
+            c0, c1, fc = self._linear(width, z.shape[1])
+            rows = z[r0] + (z[r1] - z[r0]) * fr[:, None]
+            up = rows[:, c0] + (rows[:, c1] - rows[:, c0]) * fc[None, :]
             up -= self.vmin
             up *= scale
             up += 0.5
@@ -1182,8 +1186,9 @@ def playground(dataset="circles", noise=0.1, train_pct=70, layers=2, neurons=4,
     (1-8), ``activation`` (relu, tanh, sigmoid, linear): changing any of
     these starts over; ``learning rate`` and ``L2`` apply from the next step
     on. Play/pause trains continuously, ``step`` trains one epoch, ``reset``
-    goes back to epoch 0 with the same starting weights, ``new data`` draws
-    a fresh sample of the data set.
+    goes back to epoch 0 with the same starting weights (to compare settings
+    from one start), ``new weights`` starts over from other random weights,
+    ``new data`` draws a fresh sample of the data set.
 
     Arguments: the starting value of every control, ``n`` points in all,
     ``batch_size``, ``seed`` (weights, shuffling and data), ``interval`` ms
@@ -1239,8 +1244,8 @@ def playground(dataset="circles", noise=0.1, train_pct=70, layers=2, neurons=4,
     text.set("loss_title", "loss per epoch", 0.5, 1.1, axl.transAxes, size=9, va="bottom")
     text.set("loss_x", "epoch", 0.5, -0.11, axl.transAxes, size=8, va="top")
 
-    state = {"key": None, "arch": None, "data_seed": seed, "net": None, "epoch": 0,
-             "history": [], "rng": None, "ticks": None}
+    state = {"key": None, "arch": None, "data_seed": seed, "weight_seed": seed, "net": None,
+             "epoch": 0, "history": [], "rng": None, "ticks": None}
 
     def tile_slice(c, r):
         return (slice(r * (tile + gap), r * (tile + gap) + tile),
@@ -1262,10 +1267,10 @@ def playground(dataset="circles", noise=0.1, train_pct=70, layers=2, neurons=4,
         test_pts.set_facecolors([CLASS_COLORS[int(t)] for t in yte])
 
     def make_net(n_layers, width, act):
-        state["net"] = PlaygroundNet([2] + [width] * n_layers + [1], act, seed=seed)
+        state["net"] = PlaygroundNet([2] + [width] * n_layers + [1], act, seed=state["weight_seed"])
         state["epoch"] = 0
         state["history"] = []
-        state["rng"] = np.random.default_rng(seed + 1)
+        state["rng"] = np.random.default_rng(state["weight_seed"] + 1)
         mosaic[:] = np.nan
         segs = []
         for c in range(n_layers):
@@ -1299,11 +1304,12 @@ def playground(dataset="circles", noise=0.1, train_pct=70, layers=2, neurons=4,
         v = values or ex.values
         net, X, y = state["net"], state["X"], state["y"]
         order = state["rng"].permutation(len(X))
-        for k in range(0, len(X), batch_size):
-            idx = order[k:k + batch_size]
-            net.sgd_step(X[idx], y[idx], v["lr"], v["l2"])
-        state["epoch"] += 1
-        record()
+        with _one_blas_thread():
+            for k in range(0, len(X), batch_size):
+                idx = order[k:k + batch_size]
+                net.sgd_step(X[idx], y[idx], v["lr"], v["l2"])
+            state["epoch"] += 1
+            record()
 
     def sync(values):
         """Rebuild the data and the network when a control that defines them changed."""
@@ -1340,6 +1346,10 @@ def playground(dataset="circles", noise=0.1, train_pct=70, layers=2, neurons=4,
             text.set(("yt", k), f"{t:g}", -0.02, t / ymax, axl.transAxes, size=7.5, ha="right")
 
     def draw(**values):
+        with _one_blas_thread():
+            return _draw(values)
+
+    def _draw(values):
         sync(values)
         net = state["net"]
         logits, acts, _ = net.forward(state["grid"])
@@ -1386,8 +1396,13 @@ def playground(dataset="circles", noise=0.1, train_pct=70, layers=2, neurons=4,
     def new_data():
         state["data_seed"] += 1   # sync() sees a new data key on the redraw
 
+    def new_weights():
+        state["weight_seed"] += 1
+        make_net(*state["arch"])
+
     buttons = {"step": (button("step", "step-forward"), lambda: tick()),
                "reset": (button("reset", "undo"), reset),
+               "new weights": (button("new weights", "random"), new_weights),
                "new data": (button("new data", "refresh"), new_data)}
     ex = Explorer(controls, fig, draw, buttons=buttons,
                   title="Playground: a small network trained by backprop, live")
@@ -1481,12 +1496,14 @@ def spiral_training_replay(train=None, n=300, seed=0, checkpoints=REPLAY_EPOCHS)
     note = ""
     fn = train or _builtin_train
     snaps = []
-    try:
-        for e in checkpoints:
-            snaps.append(fn(X, y, epochs=e, seed=seed))
-    except NotImplementedError:
-        fn, note = _builtin_train, " <i>(train_mlp_numpy is not written yet: built-in trainer)</i>"
-        snaps = [fn(X, y, epochs=e, seed=seed) for e in checkpoints]
+    with _one_blas_thread():
+        try:
+            for e in checkpoints:
+                snaps.append(fn(X, y, epochs=e, seed=seed))
+        except NotImplementedError:
+            fn = _builtin_train
+            note = " <i>(train_mlp_numpy is not written yet: built-in trainer)</i>"
+            snaps = [fn(X, y, epochs=e, seed=seed) for e in checkpoints]
     losses = [_ce(_mlp_logits(p, X), y) for p in snaps]
     accs = [float(np.mean(_mlp_logits(p, X).argmax(1) == y)) for p in snaps]
     lim, res = 1.15, 120
@@ -1495,18 +1512,37 @@ def spiral_training_replay(train=None, n=300, seed=0, checkpoints=REPLAY_EPOCHS)
     regions = [_mlp_logits(p, G).argmax(1).reshape(res, res) for p in snaps]
 
     fig = new_figure(8.4, 4.0)
-    ax, axl = fig.subplots(1, 2, width_ratios=(1.1, 1))
+    fig.set_layout_engine("none")
+    ax = fig.add_axes([0.02, 0.04, 0.43, 0.92])
+    axl = fig.add_axes([0.56, 0.15, 0.41, 0.76])
     light = ListedColormap(["#c6dbef", "#fdd0a2", "#c7e9c0"])
-    img = ax.imshow(regions[0], origin="lower", extent=(-lim, lim, -lim, lim), cmap=light,
-                    vmin=-0.5, vmax=2.5, interpolation="nearest")
+    img = RasterImage(ax, regions[0], light, -0.5, 2.5, "nearest")    # fills the axes
     ax.scatter(X[:, 0], X[:, 1], c=[CLASS_COLORS[t] for t in y], s=12, edgecolors="white",
                linewidths=0.4)
-    ax.set(xticks=[], yticks=[], aspect="equal")
+    ax.set(xticks=[], yticks=[], aspect="equal", xlim=(-lim, lim), ylim=(-lim, lim))
     axl.plot(checkpoints, losses, marker="o", color="#555555", lw=1.4)
     mark, = axl.plot([checkpoints[0]], [losses[0]], marker="o", ms=11, color="#d62728",
                      ls="none")
-    axl.set(xlabel="epochs of full-batch gradient descent", ylabel="cross-entropy loss",
-            ylim=(0, max(losses) * 1.1))
+    top = max(losses) * 1.1
+    axl.set(xlim=(-10, checkpoints[-1] * 1.04), ylim=(0, top))
+    # tick labels and titles through the fast text layer (Matplotlib text costs ~2 ms a line)
+    text = TextLayer(fig)
+    from matplotlib.ticker import MaxNLocator
+    xt = [t for t in MaxNLocator(5, integer=True).tick_values(0, checkpoints[-1])
+          if 0 <= t <= checkpoints[-1]]
+    yt = [t for t in MaxNLocator(5).tick_values(0, top) if 0 <= t <= top]
+    axl.set_xticks(xt)
+    axl.set_yticks(yt)
+    axl.tick_params(labelbottom=False, labelleft=False, length=3)
+    x_of, y_of = axl.get_xaxis_transform(), axl.get_yaxis_transform()
+    for k, t in enumerate(xt):
+        text.set(("xt", k), f"{t:g}", t, -0.03, x_of, size=8, va="top")
+    for k, t in enumerate(yt):
+        text.set(("yt", k), f"{t:g}", -0.02, t, y_of, size=8, ha="right")
+    text.set("xlabel", "epochs of full-batch gradient descent", 0.5, -0.12, axl.transAxes,
+             size=8.5, va="top")
+    text.set("title", "cross-entropy loss on the training set", 0.5, 1.02, axl.transAxes,
+             size=9, va="bottom")
     epochs = widgets.SelectionSlider(options=list(checkpoints), value=checkpoints[-1],
                                      description="epochs", continuous_update=True,
                                      style={"description_width": "initial"},
@@ -1519,7 +1555,6 @@ def spiral_training_replay(train=None, n=300, seed=0, checkpoints=REPLAY_EPOCHS)
         return (f"after {epochs} epochs: loss <b>{losses[k]:.3f}</b>, training accuracy "
                 f"<b>{accs[k]:.1%}</b> (the exercise asks for at least 95% after 300)" + note)
 
-    _freeze_layout(fig)
     ex = Explorer({"epochs": epochs}, fig, draw, title="Training a network from scratch: "
                                                        "the spiral, epoch by epoch")
     ex.snapshots = snaps

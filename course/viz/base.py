@@ -43,6 +43,32 @@ def new_figure(width=6.0, height=4.0, dpi=80):
     return fig
 
 
+def freeze_layout(target, widest=None):
+    """Lay the figure out once, then keep that layout for every update.
+
+    Constrained layout costs more than a redraw, and a visualization's axes
+    never change size. ``target`` is an ``Explorer`` (redrawn in its real
+    state afterwards, and returned) or a bare ``Figure``. ``widest()``, if
+    given, first sets the limits whose tick labels need the most room. Axis
+    labels get fixed positions too, or every draw measures every tick label
+    to place them.
+    """
+    fig = target.fig if isinstance(target, Explorer) else target
+    if widest is not None:
+        widest()
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    for ax in fig.axes:
+        to_axes = ax.transAxes.inverted()
+        _, y_px = ax.xaxis.label.get_position()      # x in axes units, y in pixels
+        ax.xaxis.set_label_coords(0.5, to_axes.transform((0.0, y_px))[1])
+        x_px, _ = ax.yaxis.label.get_position()      # x in pixels, y in axes units
+        ax.yaxis.set_label_coords(to_axes.transform((x_px, 0.0))[0], 0.5)
+    if isinstance(target, Explorer):
+        target.update()
+    return target
+
+
 class Explorer(widgets.VBox):
     """Controls, a one-line status and one figure, redrawn in place.
 

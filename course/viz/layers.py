@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from .base import Explorer, dropdown, int_slider, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, dropdown, int_slider, new_figure, slider, visualization
 
 MODULE = "03_layers"
 __all__ = ["network_diagram", "activation_histograms", "rbf_curve_fit",
@@ -43,15 +43,6 @@ def _one_blas_thread():
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(1, user_api="blas")
-
-
-def _freeze_layout(ex):
-    """Lay the figure out once and keep it: constrained layout costs more than
-    a redraw, and nothing here changes the axes' sizes."""
-    ex.fig.canvas.draw()
-    ex.fig.set_layout_engine("none")
-    ex.update()
-    return ex
 
 
 def _learner(fn, probe):
@@ -233,8 +224,7 @@ def network_diagram(layer_sizes=(3, 5, 4, 2), count_parameters=None):
 
     ex = Explorer(controls, fig, draw, title="Network diagram")
     ex.artists = {"edges": edges, "nodes": dots, "names": names, "costs": costs}
-    ex.fig.canvas.draw()
-    ex.fig.set_layout_engine("none")
+    freeze_layout(ex.fig)
     bbox = ax.get_window_extent()
     px["per_unit"] = bbox.height / 2.6
     ex.update()
@@ -473,7 +463,7 @@ def activation_histograms(init="xavier", activation="tanh", depth=10, width=128,
     # lay out once with the widest tick labels there will be
     ax_std.set_yticks([1e-300, 1e30], ["1e-300", "1e30"])
     ax.set_yticks([-1, -20], ["1", "20"])
-    return _freeze_layout(ex)
+    return freeze_layout(ex)
 
 
 # -- 3. RBF network on a 1-D curve ----------------------------------------------------------
@@ -597,4 +587,4 @@ def rbf_curve_fit(centers=8, sigma=0.08, noise=0.15, n=40, seed=0,
                   "times its weight; dashed, the true curve; dots, the samples")
     ex.artists = {"fit": fit_line, "bumps": bumps, "samples": dots, "centres": ticks}
     ex.data = {"x": xs, "eps": eps, "grid": grid}
-    return _freeze_layout(ex)
+    return freeze_layout(ex)

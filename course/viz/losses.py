@@ -15,29 +15,12 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator
 from scipy.optimize import linprog
 
-from .base import Explorer, dropdown, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, dropdown, new_figure, slider, visualization
 
 __all__ = ["loss_curve_explorer", "outlier_fit_explorer", "LOSSES", "least_squares_fit",
            "least_absolute_fit", "huber_fit", "outlier_data", "pull_shares"]
 
 MODULE = "04_losses"
-
-
-def _fix_layout(ex):
-    """Constrained layout once, then frozen: the axes never move, and laying
-    the figure out again on every update would cost most of the time budget.
-    Axis labels get fixed positions too, or each draw measures every tick
-    label to place them."""
-    ex.fig.canvas.draw()
-    ex.fig.set_layout_engine("none")
-    for ax in ex.fig.axes:
-        to_axes = ax.transAxes.inverted()
-        _, y_px = ax.xaxis.label.get_position()      # x in axes units, y in pixels
-        ax.xaxis.set_label_coords(0.5, to_axes.transform((0.0, y_px))[1])
-        x_px, _ = ax.yaxis.label.get_position()      # x in pixels, y in axes units
-        ax.yaxis.set_label_coords(to_axes.transform((x_px, 0.0))[0], 0.5)
-    ex.update()
-    return ex
 
 
 # -- per-sample losses: value and derivative with respect to the prediction -----------------
@@ -281,7 +264,7 @@ def loss_curve_explorer(functions=None, loss="MSE", target=None, prediction=None
     state["ex"] = ex
     ex.artists = {"curve": curve, "tangent": tangent, "dot": dot, "slope_curve": dcurve,
                   "slope_dot": ddot, "band": band, "target": target_line}
-    return _fix_layout(ex)
+    return freeze_layout(ex)
 
 
 # -- fitting a line with one outlier ----------------------------------------------------------
@@ -443,7 +426,7 @@ def outlier_fit_explorer(outlier_x=8.0, outlier_y=20.0, residuals="MSE fit", del
     ex.artists = {"lines": fit_lines, "outlier": outlier, "residuals": res_lines,
                   "pull_mse": bars_mse, "pull_mae": bars_mae}
     _connect_drag(ex, ax, outlier)
-    return _fix_layout(ex)
+    return freeze_layout(ex)
 
 
 def _bars(centers, heights, width):

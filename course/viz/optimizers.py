@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from matplotlib import colormaps
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .base import Explorer, dropdown, int_slider, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, dropdown, int_slider, new_figure, slider, visualization
 
 __all__ = ["optimizer_race", "learning_rate_explorer", "minibatch_noise", "SURFACES",
            "OPTIMIZERS"]
@@ -200,13 +200,6 @@ def _fmt_loss(v):
     return f"{v:.2e}" if abs(v) < 1e-2 or abs(v) >= 1e3 else f"{v:.3f}"
 
 
-def _freeze(fig):
-    """Lay the figure out once and keep it: nothing here changes the axes' sizes,
-    and the constrained-layout pass costs more than a redraw."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-
-
 def _swatch(color, text, mark="■"):
     """A coloured key entry for the status line (HTML): the figures carry no
     legend, because matplotlib re-renders every text on every redraw."""
@@ -365,7 +358,7 @@ def optimizer_race(steps=None, surface="ravine (ill-conditioned)", lr=None, lr_a
                         layout=widgets.Layout(width="130px"))
     widgets.link((play, "value"), (controls["steps"], "value"))
     draw(**{k: c.value for k, c in controls.items()})
-    _freeze(fig)
+    freeze_layout(fig)
     ex = holder["ex"] = Explorer(controls, fig, draw, title="The optimizer race")
     ex.play = play
     ex.children = ex.children[:-2] + (widgets.HBox([play]),) + ex.children[-2:]
@@ -499,7 +492,7 @@ def learning_rate_explorer(step=None, lr=0.3, curvature=2.0, theta0=1.5, n_steps
         "steps": int_slider(n_steps, 1, 40, "steps"),
     }
     draw(**{k: c.value for k, c in controls.items()})
-    _freeze(fig)
+    freeze_layout(fig)
     ex = Explorer(controls, fig, draw, title="The learning rate on a parabola")
     ex.artists = {"path": path, "dots": dots, "theory": theory, "curve": curve}
     return ex
@@ -636,7 +629,7 @@ def minibatch_noise(indices=None, batch_size=8, lr=0.2, epochs=3, seed=0):
         "seed": int_slider(seed, 0, 20, "shuffle seed"),
     }
     draw(**{k: c.value for k, c in controls.items()})
-    _freeze(fig)
+    freeze_layout(fig)
     ex = Explorer(controls, fig, draw, title="Mini-batch gradients: noise against batch size")
     ex.artists = {"sgd": sgd_line, "gd": gd_line, "cloud": cloud, "ring": ring}
     ex.data = (x, y)

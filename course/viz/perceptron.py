@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator
 
 from .. import data
-from .base import Explorer, button, dropdown, int_slider, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, button, dropdown, int_slider, new_figure, slider, visualization
 
 MODULE = "01_perceptron"
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")        # class 0, class 1
@@ -119,15 +119,6 @@ def _set_polygon(poly, corners, lo):
     poly.set_xy(corners if len(corners) >= 3 else np.full((3, 2), lo - 10.0))
 
 
-def _freeze_layout(fig):
-    """Lay the figure out once, then keep it: the constrained-layout pass costs
-    more than the drawing itself, and nothing here changes the axes' sizes."""
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.execute(fig)
-        fig.set_layout_engine("none")
-
-
 def _fmt(v):
     return f"{v:+.2f}"
 
@@ -203,7 +194,7 @@ def decision_line_explorer(X=None, y=None, w=(1.0, -0.5), b=0.2):
     controls = {"w1": slider(w[0], -3, 3, 0.05, "w₁"),
                 "w2": slider(w[1], -3, 3, 0.05, "w₂"),
                 "b": slider(b, -3, 3, 0.05, "b")}
-    _freeze_layout(fig)
+    freeze_layout(fig)
     ex = Explorer(controls, fig, draw, title="Weights, bias and the decision line")
     ex.artists = {"line": line, "region": region, "rings": rings, "arrow": arrow,
                   "offset": offset}
@@ -385,7 +376,7 @@ def perceptron_stepper(X=None, y=None, lr=1.0, epochs=25, update=None):
             k_slider.value = 0
     menu.observe(on_data, names="value")
 
-    _freeze_layout(fig)
+    freeze_layout(fig)
     ex = Explorer({"k": k_slider, "data": menu}, fig, draw,
                   title="The perceptron learning rule, one example at a time")
 
@@ -493,7 +484,7 @@ def gate_gallery(train=None, max_epochs=12, lr=1.0):
         return f"after epoch {epoch}: " + " &middot; ".join(parts) + tail + note
 
     controls = {"epoch": int_slider(0, 0, max_epochs, "epochs trained")}
-    _freeze_layout(fig)
+    freeze_layout(fig)
     ex = Explorer(controls, fig, draw, title="Logic gates: which ones can one perceptron learn?")
     ex.artists = {g: {"region": artists[g][0], "rings": artists[g][1], "line": artists[g][2],
                       "curve": curves[g]} for g in GATES}
@@ -589,7 +580,7 @@ def xor_hidden_layer(b_or=-0.5, b_nand=1.5, b_out=-1.5):
         ctrl = controls[name]
         ctrl.description_allow_html = True
         ctrl.description = f"<b style='color:{color}'>{ctrl.description}</b>"
-    _freeze_layout(fig)
+    freeze_layout(fig)
     ex = Explorer(controls, fig, draw, title="A hidden layer makes XOR separable")
     ex.artists = {"or_line": l_or, "nand_line": l_nand, "out_line": l_out, "cells": cells,
                   "hidden_region": hregion, "hidden_points": hpoints}
