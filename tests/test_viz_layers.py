@@ -2,14 +2,12 @@
 against the math (the diagram has one node per unit and one line per weight, the
 stds are those of a forward pass written here independently, the RBF curve is
 the least-squares fit)."""
-import time
 import warnings
 
 import numpy as np
 import pytest
 
 from course.viz import layers as V
-from course.viz.base import REGISTRY
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -30,13 +28,6 @@ def _status(ex):
 
 
 # -- registry and helpers ------------------------------------------------------------------------
-def test_all_registered_under_the_module():
-    for name in VIZ:
-        assert name in REGISTRY, name
-        assert REGISTRY[name].course_module == "03_layers"
-        assert REGISTRY[name].__doc__ and "Example" in REGISTRY[name].__doc__
-
-
 def test_parameter_count():
     rng = np.random.default_rng(0)
     assert V.parameter_count([784, 128, 64, 10]) == 109386

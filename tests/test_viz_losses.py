@@ -13,7 +13,6 @@ from matplotlib.backend_bases import MouseEvent
 from scipy.optimize import minimize
 
 from course.viz import losses as L
-from course.viz.base import REGISTRY
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -50,13 +49,6 @@ def artists(ex):
 
 
 # -- registry ---------------------------------------------------------------------------------
-def test_registered_under_the_module_with_docs():
-    for name in VIZ:
-        assert name in REGISTRY, name
-        assert REGISTRY[name].course_module == "04_losses"
-        assert REGISTRY[name].__doc__ and "Example" in REGISTRY[name].__doc__
-
-
 # -- the loss table against torch ---------------------------------------------------------------
 @pytest.mark.parametrize("name", list(L.LOSSES))
 def test_loss_table_matches_torch_and_autograd(name):

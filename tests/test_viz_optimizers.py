@@ -9,7 +9,6 @@ import pytest
 import torch
 
 from course.viz import optimizers as O
-from course.viz.base import REGISTRY
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -43,13 +42,6 @@ def drawn(line):
 
 
 # -- registry ------------------------------------------------------------------------------------
-def test_all_registered_under_the_module():
-    for name in VIZ:
-        assert name in REGISTRY, name
-        assert REGISTRY[name].course_module == "06_optimizers"
-        assert REGISTRY[name].__doc__ and "Example" in REGISTRY[name].__doc__
-
-
 # -- the built-in rules are torch.optim's ------------------------------------------------------
 @pytest.mark.parametrize("surface", list(O.SURFACES))
 @pytest.mark.parametrize("name", list(O.OPTIMIZERS))

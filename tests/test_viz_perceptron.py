@@ -9,7 +9,6 @@ from matplotlib.path import Path
 
 from course import data
 from course.viz import perceptron as P
-from course.viz.base import REGISTRY
 
 # ipympl's toolbar trips a traitlets DeprecationWarning when a canvas is built headlessly
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -49,13 +48,6 @@ def inside(poly, pts):
 
 
 # -- registry and helpers -------------------------------------------------------
-def test_all_registered_under_the_module():
-    for name in VIZ:
-        assert name in REGISTRY, name
-        assert REGISTRY[name].course_module == "01_perceptron"
-        assert REGISTRY[name].__doc__ and "Example" in REGISTRY[name].__doc__
-
-
 def test_line_points_lie_on_the_line():
     rng = np.random.default_rng(0)
     for _ in range(50):

@@ -17,6 +17,12 @@ def test_each_module_has_two_visualizations(module):
 
 
 @pytest.mark.parametrize("name,builder", BUILDERS, ids=[n for n, _ in BUILDERS])
+def test_registered_under_a_module_with_a_docstring_and_example(name, builder):
+    assert builder.course_module in MODULES, f"{name} is registered under {builder.course_module}"
+    assert builder.__doc__ and "Example" in builder.__doc__, f"{name}: say what it shows, with an example"
+
+
+@pytest.mark.parametrize("name,builder", BUILDERS, ids=[n for n, _ in BUILDERS])
 def test_builds_headlessly_with_one_figure(name, builder):
     ex = builder()
     assert isinstance(ex, Explorer)
