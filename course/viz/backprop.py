@@ -545,8 +545,8 @@ class Graph:
     def backward_text(self, i, vals, grads):
         node = self.nodes[i]
         if i == self.output:
-            return (f"start at the output: ∂f/∂f = <b>1</b>; every other gradient "
-                    f"is this 1 times the local derivatives along the paths back to a node")
+            return ("start at the output: ∂f/∂f = <b>1</b>; every other gradient "
+                    "is this 1 times the local derivatives along the paths back to a node")
         users = node.users
         if not users:
             return f"{node.name} is not used: ∂f/∂{node.name} = <b>0</b>"
