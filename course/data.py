@@ -114,3 +114,16 @@ def separable_with_line(n=60, gap=0.3, seed=0):
         kept.append(pts[np.abs(pts @ w + b) >= gap / 2])
     X = np.concatenate(kept)[:n]
     return X, (X @ w + b > 0).astype(int), w, b
+
+
+def digits(flat=False):
+    """scikit-learn's handwritten digits (shipped inside the package: no download).
+
+    Returns ``X`` float32 in [0, 1], shape (1797, 8, 8) (or (1797, 64) with
+    ``flat=True``), and ``y`` int64 labels 0..9.
+    """
+    from sklearn.datasets import load_digits
+
+    raw = load_digits()
+    X = (raw.images / 16.0).astype(np.float32)
+    return (X.reshape(len(X), -1) if flat else X), raw.target.astype(np.int64)

@@ -17,3 +17,13 @@ CONTRACT.update({
     "06_optimizers": ["sgd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step",
                       "adamw_step", "minibatch_indices"],
 })
+CONTRACT.update({
+    "07_training": ["train_val_test_split", "kfold_indices", "step_decay", "exponential_decay",
+                    "cosine_annealing", "cosine_warm_restarts", "EarlyStopping", "MLP",
+                    "train_one_epoch", "evaluate", "random_search"],
+    "08_regularization": ["l1_penalty", "l2_penalty", "elastic_net_penalty", "l2_penalty_grad",
+                          "dropout_forward", "dropout_backward", "batchnorm_forward",
+                          "add_gaussian_noise", "horizontal_flip"],
+    "09_cnn": ["conv_output_size", "conv2d_forward", "conv2d_backward", "maxpool2d_forward",
+               "ResidualBlock", "SmallCNN"],
+})
