@@ -36,7 +36,10 @@ def time_notebook(path):
     client = NotebookClient(nb, km=km, timeout=600, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    client.execute()
+    try:
+        client.execute()
+    finally:
+        km.shutdown_kernel(now=True)  # a kernel we started is ours to stop
     wall = time.perf_counter() - start
     errors = sum(1 for c in nb.cells if c.cell_type == "code"
                  for o in c.outputs if o.output_type == "error")
@@ -66,6 +69,9 @@ def _values_to_try(ctrl):
 def time_visualization(builder, repeats=3):
     """Median seconds of (change one control + full render), over every control."""
     ex = builder()
+    # In JupyterLab the front end sends 'initialized' and ipympl stops encoding a
+    # second PNG snapshot per draw; headless, nothing does, so do what Lab does.
+    ex.fig.canvas.syncing_data_url = False
     ex.render()  # first draw (fonts, caches) is not what a slider move costs
     times = []
     for name, ctrl in ex.controls.items():
