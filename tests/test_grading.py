@@ -168,3 +168,20 @@ def test_validate_reports_each_exercise(tmp_path):
     proc = course("validate", done)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"{len(names)} of {len(names)} exercises pass" in proc.stdout
+
+
+@pytest.mark.slow
+def test_grade_records_into_the_gradebook_named_by_db(tmp_path):
+    from nbgrader.api import Gradebook
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    (subs / "ada" / MODULE).mkdir(parents=True)
+    nbformat.write(student_notebook(MODULE), subs / "ada" / MODULE / f"{MODULE}.ipynb")
+    url = f"sqlite:///{tmp_path / 'elsewhere' / 'class.db'}"
+    (tmp_path / "elsewhere").mkdir()
+    proc = course("grade", MODULE, "--submissions", subs, "--out", out, "--db", url)
+    assert proc.returncode == 0, proc.stderr
+    assert not (out / "gradebook.db").exists(), "--db was ignored"
+    with Gradebook(url) as gb:
+        ada = gb.find_submission(MODULE, "ada")
+        assert ada.score == ada.max_score > 0
