@@ -6,6 +6,7 @@ grading of the others. Prints one JSON line: nbgrader's success, log, error.
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -48,9 +49,14 @@ def run_job(action, root, db, module, student=None, timeout=1800):
     if student:
         cmd += ["--student", student]
     ensure_env_bin_on_path()
+    # Submissions are graded side by side (--jobs): one BLAS/OpenMP thread per
+    # kernel, or torch's threads fight over the cores and a 1 s training cell
+    # takes tens of seconds. An explicit OMP_NUM_THREADS is respected.
+    env = dict(os.environ)
+    env.setdefault("OMP_NUM_THREADS", "1")
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, env=env)
     except subprocess.TimeoutExpired:
         return {"success": False, "error": f"{action} took longer than {timeout} s", "log": ""}
     for line in reversed(proc.stdout.strip().splitlines()):
