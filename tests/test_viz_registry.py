@@ -62,3 +62,27 @@ def test_controls_redraw_in_place(name, builder):
         before = after
     assert ex.fig is figure and ex.fig.canvas is canvas, "the figure must be updated, not replaced"
     assert changed, f"{name}: no control changed the picture"
+
+
+def test_learner_function_falls_back_and_says_why():
+    from course.viz.base import learner_function
+
+    def builtin(x):
+        return x
+
+    def mine(x):
+        return 2 * x
+
+    def stub(x):
+        raise NotImplementedError()
+
+    def buggy(x):
+        return x / 0
+
+    probe = lambda f: f(1)  # noqa: E731
+    assert learner_function(None, probe, builtin) == (builtin, "")
+    assert learner_function(mine, probe, builtin) == (mine, "")
+    fn, note = learner_function(stub, probe, builtin)
+    assert fn is builtin and "stub is not written yet" in note
+    fn, note = learner_function(buggy, probe, builtin)
+    assert fn is builtin and "buggy failed (ZeroDivisionError" in note

@@ -43,6 +43,28 @@ def new_figure(width=6.0, height=4.0, dpi=80):
     return fig
 
 
+def learner_function(fn, probe, builtin=None):
+    """``(function, note)``: the learner's ``fn`` if ``probe(fn)`` runs, else ``builtin``.
+
+    Visualizations can draw with the learner's own code. A function that is
+    missing, not written yet (``NotImplementedError``) or failing on the probe
+    is replaced by ``builtin`` (``None`` if the caller handles that), and
+    ``note`` is a sentence for the status line saying so: a learner's bug must
+    not break the picture, and must not hide silently either.
+    """
+    if fn is None:
+        return builtin, ""
+    name = getattr(fn, "__name__", "your function")
+    try:
+        probe(fn)
+    except NotImplementedError:
+        return builtin, f"<br><i>{name} is not written yet: showing the built-in one.</i>"
+    except Exception as exc:  # noqa: BLE001 - a learner's bug must not break the picture
+        return builtin, (f"<br><i>{name} failed ({type(exc).__name__}: {exc}): "
+                         f"showing the built-in one.</i>")
+    return fn, ""
+
+
 def freeze_layout(target, widest=None):
     """Lay the figure out once, then keep that layout for every update.
 

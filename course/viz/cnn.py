@@ -25,7 +25,8 @@ from matplotlib.patches import Rectangle
 
 from .. import data
 from .backprop import TextLayer
-from .base import Explorer, dropdown, freeze_layout, int_slider, new_figure, visualization
+from .base import (Explorer, dropdown, freeze_layout, int_slider, learner_function, new_figure,
+                   visualization)
 
 MODULE = "09_cnn"
 __all__ = ["convolution_explorer", "feature_map_viewer", "KERNELS", "correlate2d",
@@ -105,24 +106,12 @@ def digits_test_split():
     return data.train_test_split(X, y, test_frac=0.25, seed=0)
 
 
-def _learner_conv(conv):
-    """``(conv, note)``: the learner's conv2d_forward if it works on a probe,
-    else ``(None, note)``."""
-    if conv is None:
-        return None, ""
-    name = getattr(conv, "__name__", "your function")
-    try:
-        out = np.asarray(conv(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), np.zeros(1), 1, 0),
-                         dtype=float)
-        if out.shape != (1, 1, 2, 2):
-            raise ValueError(f"returned shape {out.shape} for a (1, 1, 3, 3) input and a 2x2 "
-                             f"kernel, expected (1, 1, 2, 2)")
-    except NotImplementedError:
-        return None, f"<br><i>{name} is not written yet: showing the built-in convolution.</i>"
-    except Exception as exc:  # noqa: BLE001 - a learner's bug must not break the picture
-        return None, (f"<br><i>{name} failed ({type(exc).__name__}: {exc}): showing the "
-                      f"built-in convolution.</i>")
-    return conv, ""
+def _probe_conv(conv):
+    out = np.asarray(conv(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), np.zeros(1), 1, 0),
+                     dtype=float)
+    if out.shape != (1, 1, 2, 2):
+        raise ValueError(f"returned shape {out.shape} for a (1, 1, 3, 3) input and a 2x2 "
+                         f"kernel, expected (1, 1, 2, 2)")
 
 
 def _grid_segments(h, w, x0=-0.5, y0=-0.5):
@@ -167,7 +156,7 @@ def convolution_explorer(conv=None, images=None, labels=None, kernel=None, index
         from course.viz.cnn import convolution_explorer
         convolution_explorer(conv=conv2d_forward)    # try stride 2 with padding 0, 1, 2
     """
-    conv, note = _learner_conv(conv)
+    conv, note = learner_function(conv, _probe_conv)
     if images is None:
         X, y = data.digits()
         images, labels = X[:100], y[:100]

@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from .base import Explorer, freeze_layout, dropdown, int_slider, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, learner_function, dropdown, int_slider, new_figure, slider, visualization
 
 MODULE = "03_layers"
 __all__ = ["network_diagram", "activation_histograms", "rbf_curve_fit",
@@ -43,21 +43,6 @@ def _one_blas_thread():
     except ImportError:
         return contextlib.nullcontext()
     return threadpool_limits(1, user_api="blas")
-
-
-def _learner(fn, probe):
-    """``(fn, note)``: the learner's function if it runs on ``probe``, else
-    ``(None, note)`` so the built-in one is used and the status says why."""
-    if fn is None:
-        return None, ""
-    try:
-        probe(fn)
-    except NotImplementedError:
-        return None, f"<br><i>{fn.__name__} is not written yet: showing the built-in one.</i>"
-    except Exception as exc:  # noqa: BLE001 - a learner's bug must not break the picture
-        return None, (f"<br><i>{fn.__name__} failed ({type(exc).__name__}: {exc}): "
-                      f"showing the built-in one.</i>")
-    return fn, ""
 
 
 # -- 1. network diagram ---------------------------------------------------------------------
@@ -141,7 +126,7 @@ def network_diagram(layer_sizes=(3, 5, 4, 2), count_parameters=None):
         raise ValueError(f"layer_sizes needs 2 to {MAX_HIDDEN + 2} entries, got {sizes}")
     hidden = sizes[1:-1]
     widths = (hidden + [4] * MAX_HIDDEN)[:MAX_HIDDEN]
-    mine, note = _learner(count_parameters, lambda f: f([2, 3, 1]))
+    mine, note = learner_function(count_parameters, lambda f: f([2, 3, 1]))
 
     fig = new_figure(6.0, 3.6)
     ax = fig.add_subplot()
@@ -350,7 +335,7 @@ def activation_histograms(init="xavier", activation="tanh", depth=10, width=128,
     learner = {}
     notes = {}
     for name, fn in (("xavier", xavier_uniform), ("he", he_normal)):
-        learner[name], notes[name] = _learner(fn, probe)
+        learner[name], notes[name] = learner_function(fn, probe)
 
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((N_SAMPLES, MAX_WIDTH))
@@ -517,8 +502,8 @@ def rbf_curve_fit(centers=8, sigma=0.08, noise=0.15, n=40, seed=0,
     """
     X0 = np.array([[0.0], [0.5]])
     C0 = np.array([[0.0], [1.0], [0.25]])
-    feats, note_f = _learner(rbf_features, lambda f: np.asarray(f(X0, C0, 0.5)).reshape(2, 3))
-    fitter, note_w = _learner(fit_rbf_network,
+    feats, note_f = learner_function(rbf_features, lambda f: np.asarray(f(X0, C0, 0.5)).reshape(2, 3))
+    fitter, note_w = learner_function(fit_rbf_network,
                               lambda f: np.asarray(f(X0, np.array([1.0, 2.0]), C0[:2], 0.5))
                               .reshape(2))
     feats = feats or _rbf

@@ -13,7 +13,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.ticker import MaxNLocator
 
 from .. import data
-from .base import Explorer, freeze_layout, button, dropdown, int_slider, new_figure, slider, visualization
+from .base import Explorer, freeze_layout, learner_function, button, dropdown, int_slider, new_figure, slider, visualization
 
 MODULE = "01_perceptron"
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")        # class 0, class 1
@@ -45,19 +45,6 @@ def _train(X, y, lr=1.0, epochs=100):
         if count == 0:
             break
     return w, b, mistakes
-
-
-def _learner_or_builtin(fn, builtin, probe):
-    """``(function, note)``: the learner's ``fn`` unless it is missing or not
-    written yet, in which case the built-in one and a sentence saying so."""
-    if fn is None:
-        return builtin, ""
-    try:
-        probe(fn)
-    except NotImplementedError:
-        return builtin, (f" <i>({fn.__name__} is not written yet: showing the built-in "
-                         f"rule)</i>")
-    return fn, ""
 
 
 # -- drawing helpers ---------------------------------------------------------------
@@ -269,8 +256,8 @@ def perceptron_stepper(X=None, y=None, lr=1.0, epochs=25, update=None):
     choices = ["wide margin", "narrow margin", "XOR (not separable)"]
     fixed = X is not None
     probe_x = np.array([1.0, 1.0])
-    update, note = _learner_or_builtin(update, _update,
-                                       lambda f: f(np.zeros(2), 0.0, probe_x, 1, lr))
+    update, note = learner_function(update, lambda f: f(np.zeros(2), 0.0, probe_x, 1, lr),
+                                    _update)
     lo, hi = -2.7, 2.7
 
     fig = new_figure(8.6, 4.2)
@@ -426,8 +413,7 @@ def gate_gallery(train=None, max_epochs=12, lr=1.0):
         gate_gallery(train=train_perceptron)
     """
     X, _ = data.gate("AND")
-    train, note = _learner_or_builtin(train, _train,
-                                      lambda f: f(X, data.gate("OR")[1], lr, 1))
+    train, note = learner_function(train, lambda f: f(X, data.gate("OR")[1], lr, 1), _train)
     # state after e epochs, e = 0..max_epochs (0 = zero start)
     states, runs = {}, {}
     for g in GATES:
