@@ -27,3 +27,27 @@ CONTRACT.update({
     "09_cnn": ["conv_output_size", "conv2d_forward", "conv2d_backward", "maxpool2d_forward",
                "ResidualBlock", "SmallCNN"],
 })
+CONTRACT.update({
+    "10_rnn": ["rnn_cell", "rnn_forward", "lstm_cell", "gru_cell", "clip_grad_norm",
+               "SequenceLSTM", "train_sequence_model"],
+    "11_embeddings": ["bpe_train", "bpe_encode", "build_vocab", "skipgram_pairs",
+                      "sgns_loss_and_grads", "cosine_similarity", "most_similar", "analogy",
+                      "char_ngrams", "cooccurrence_matrix"],
+    "12_transformers": ["scaled_dot_product_attention", "causal_mask", "split_heads",
+                        "merge_heads", "multi_head_attention", "sinusoidal_positional_encoding",
+                        "layer_norm", "luong_score", "TransformerBlock", "generate"],
+})
+CONTRACT.update({
+    "13_generative": ["Autoencoder", "reparameterize", "kl_divergence", "vae_loss",
+                      "gan_discriminator_loss", "gan_generator_loss", "som_bmu", "som_update",
+                      "anomaly_scores"],
+    "14_transfer": ["freeze", "unfreeze", "count_trainable", "gradual_unfreezing",
+                    "make_episode", "compute_prototypes", "prototypical_logits"],
+    "15_robustness": ["fgsm_attack", "pgd_attack", "adversarial_training_step", "saliency_map",
+                      "grad_cam", "occlusion_map", "integrated_gradients", "squash",
+                      "euler_odeint"],
+    "16_production": ["quantize_int8", "dequantize", "magnitude_prune", "distillation_loss",
+                      "export_onnx", "batched_predict", "latency_percentiles", "LRUCache",
+                      "population_stability_index", "ks_statistic", "detect_drift",
+                      "demographic_parity_difference", "equal_opportunity_difference"],
+})
