@@ -74,6 +74,9 @@ def release(names=None):
             if not result.get("success"):
                 raise CourseError(f"nbgrader could not generate {mod}: {_last_line(result)}")
             done.append(RELEASE / mod / f"{mod}.ipynb")
+    from course.home import write_home
+
+    done.append(write_home())
     return done
 
 
@@ -290,9 +293,12 @@ def write_csv(path, rows):
 
 def workspace(target=None):
     """Copy the student notebooks into a workspace (never overwriting a learner's
-    copy) and return its path."""
+    copy) and return its path. Home.ipynb holds no work of the learner's, so it is
+    always the current one."""
     target = Path(target or os.environ.get("COURSE_WORKSPACE") or ROOT / "workspace")
     target.mkdir(parents=True, exist_ok=True)
+    if (RELEASE / "Home.ipynb").is_file():
+        shutil.copyfile(RELEASE / "Home.ipynb", target / "Home.ipynb")
     for nb in sorted(RELEASE.glob("*/*.ipynb")):
         dest = target / nb.parent.name / nb.name
         if not dest.exists():

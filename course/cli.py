@@ -4,12 +4,16 @@
     course release [MODULE...]        regenerate release/ from source/ with nbgrader
     course validate NOTEBOOK          run a notebook's visible tests
     course submit NOTEBOOK            grade your notebook with the hidden tests (self-study)
+    course progress [--check]         where you stand in every module
     course grade MODULE --submissions DIR --out DIR [--jobs N] [--db URL]
 """
 import argparse
 import os
 import sys
 import textwrap
+from pathlib import Path
+
+from autograder import CourseError
 
 
 def _table(rows, columns, widths):
@@ -45,6 +49,8 @@ def cmd_lab(args):
            "nbgrader.server_extensions.course_list": False}
     cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={where}",
            f"--ServerApp.jpserver_extensions={off!r}"]
+    if (Path(where) / "Home.ipynb").is_file():
+        cmd.append("--LabApp.default_url=/lab/tree/Home.ipynb")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")  # containers and CI run as root
     if args.port:
@@ -66,7 +72,10 @@ def cmd_release(args):
 def cmd_validate(args):
     from autograder.pipeline import validate
 
+    from course.progress import record
+
     rows = validate(args.notebook)
+    record(args.notebook, rows, "validate")
     _show_rows(rows, scored=False)
     passed = sum(r["status"] == "passed" for r in rows)
     print(f"\n{passed} of {len(rows)} exercises pass their visible tests.")
@@ -76,13 +85,37 @@ def cmd_validate(args):
 def cmd_submit(args):
     from autograder.pipeline import submit
 
+    from course.progress import record
+
     rows, html = submit(args.notebook, args.out)
+    record(args.notebook, rows, "submit")
     _show_rows(rows, scored=True)
     score = sum(r["score"] for r in rows)
     total = sum(r["max_score"] for r in rows)
     print(f"\nScore: {score:g} / {total:g}")
     if html:
         print(f"Feedback: {html}")
+    return 0
+
+
+def cmd_progress(args):
+    from autograder.pipeline import validate
+    from course.progress import COLUMNS, HEADINGS, default_workspace, progress, record, stale
+
+    ws = Path(args.dir) if args.dir else default_workspace()
+    if not ws.is_dir():
+        raise CourseError(f"no workspace at {ws}: `course lab` creates it")
+    if args.check:
+        todo = stale(ws)
+        for i, notebook in enumerate(todo, 1):
+            print(f"checking {notebook.stem} ({i}/{len(todo)}) ...", flush=True)
+            record(notebook, validate(notebook), "validate")
+        if not todo:
+            print("every record is up to date")
+    rows = progress(ws)
+    widths = [max(len(HEADINGS[c]), *(len(str(r[c])) for r in rows)) for c in COLUMNS]
+    print(_table([{HEADINGS[c]: r[c] for c in COLUMNS} for r in rows],
+                 [HEADINGS[c] for c in COLUMNS], widths))
     return 0
 
 
@@ -132,6 +165,12 @@ def build_parser():
     p.add_argument("--out", help="folder for the HTML feedback (default: feedback/ beside the notebook)")
     p.set_defaults(func=cmd_submit)
 
+    p = sub.add_parser("progress", help="where you stand in every module")
+    p.add_argument("--dir", help="workspace folder (default: workspace/ in the course)")
+    p.add_argument("--check", action="store_true",
+                   help="first re-run the visible tests of notebooks changed since their last check")
+    p.set_defaults(func=cmd_progress)
+
     p = sub.add_parser("grade", help="grade a class's submissions (instructors)")
     p.add_argument("module")
     p.add_argument("--submissions", required=True, metavar="DIR",
@@ -145,8 +184,6 @@ def build_parser():
 
 
 def main(argv=None):
-    from autograder import CourseError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,164 @@
+"""Where a learner stands: one row per module, computed from their own notebooks.
+
+``course validate`` and ``course submit`` record what they found in
+``<workspace>/.course/progress.json``; ``course progress`` (and
+``progress_table()`` in the home notebook) reads it back next to the notebooks
+themselves: a notebook edited after its last check is marked as changed, one
+whose answer cells are still the release's stubs is "not started".
+``course progress --check`` re-runs the visible tests where the record is
+missing or out of date.
+"""
+import datetime as _dt
+import html
+import json
+import os
+from pathlib import Path
+
+from . import ROOT
+
+RECORD = Path(".course") / "progress.json"
+
+
+def default_workspace():
+    return Path(os.environ.get("COURSE_WORKSPACE") or ROOT / "workspace")
+
+
+def workspace_of(notebook):
+    """The workspace a module notebook lives in (``<ws>/NN_slug/NN_slug.ipynb``), else None."""
+    notebook = Path(notebook).resolve()
+    if notebook.parent.name == notebook.stem and notebook.stem[:2].isdigit():
+        return notebook.parent.parent
+    return None
+
+
+def _load(ws):
+    try:
+        return json.loads((Path(ws) / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def record(notebook, rows, kind):
+    """Remember a ``validate`` or ``submit`` result for the notebook's module.
+
+    Does nothing for a notebook outside a workspace layout, and never touches the
+    notebook itself.
+    """
+    ws = workspace_of(notebook)
+    if ws is None:
+        return None
+    data = _load(ws)
+    entry = data.setdefault(Path(notebook).stem, {})
+    entry.update({
+        "exercises": len(rows),
+        "passing": sum(r["status"] == "passed" for r in rows),
+        "checked": _dt.datetime.now().isoformat(timespec="seconds"),
+        "notebook_mtime": Path(notebook).stat().st_mtime,
+    })
+    if kind == "submit":
+        entry["score"] = sum(r["score"] for r in rows)
+        entry["max_score"] = sum(r["max_score"] for r in rows)
+        entry["scored"] = entry["checked"]
+    path = ws / RECORD
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _answers(nb):
+    from autograder.notebooks import is_answer_cell
+
+    return [c.source for c in nb.cells if is_answer_cell(c)]
+
+
+def _ago(iso, now):
+    seconds = (now - _dt.datetime.fromisoformat(iso)).total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n > 1 else ''} ago"
+    return "just now"
+
+
+def progress(ws=None, now=None):
+    """Rows ``dict(module, state, passing, score, checked)`` for every released module."""
+    from autograder import CourseError
+    from autograder.notebooks import exercises, read_notebook
+    from autograder.pipeline import RELEASE
+
+    ws = Path(ws) if ws else default_workspace()
+    now = now or _dt.datetime.now()
+    data = _load(ws)
+    rows = []
+    for released in sorted(RELEASE.glob("[0-9][0-9]_*/[0-9][0-9]_*.ipynb")):
+        module = released.stem
+        mine = ws / module / released.name
+        blank = read_notebook(released)
+        total = len(exercises(blank))
+        entry = data.get(module, {})
+        row = {"module": module, "state": "", "passing": f"?/{total}", "score": "",
+               "checked": "never"}
+        try:
+            answers = _answers(read_notebook(mine)) if mine.is_file() else None
+        except CourseError as exc:
+            answers, row["state"] = None, f"unreadable: {exc}"
+        if row["state"]:
+            pass
+        elif answers is None:
+            row["state"] = "not in workspace"
+        elif answers == _answers(blank):
+            row["state"] = "not started"
+            row["passing"] = f"0/{total}"
+        else:
+            row["state"] = "in progress"
+        if entry and mine.is_file():
+            row["passing"] = f"{entry['passing']}/{entry['exercises']}"
+            row["checked"] = _ago(entry["checked"], now)
+            if mine.stat().st_mtime > entry["notebook_mtime"] + 1e-6:
+                row["checked"] += " (changed since)"
+            elif entry["passing"] == entry["exercises"] and row["state"] == "in progress":
+                row["state"] = "all visible tests pass"
+            if "score" in entry:
+                row["score"] = f"{entry['score']:g}/{entry['max_score']:g}"
+        rows.append(row)
+    return rows
+
+
+def stale(ws=None):
+    """Module notebooks in the workspace whose record is missing or older than the notebook,
+    leaving out untouched ones."""
+    ws = Path(ws) if ws else default_workspace()
+    return [ws / r["module"] / f"{r['module']}.ipynb" for r in progress(ws)
+            if r["state"] in ("in progress", "all visible tests pass")
+            and (r["checked"] == "never" or r["checked"].endswith("(changed since)"))]
+
+
+COLUMNS = ["module", "state", "passing", "score", "checked"]
+HEADINGS = {"module": "module", "state": "state", "passing": "exercises passing",
+            "score": "score (hidden tests)", "checked": "last checked"}
+
+
+class ProgressTable:
+    """The progress rows, shown as an HTML table in a notebook."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def _repr_html_(self):
+        head = "".join(f"<th style='text-align:left'>{HEADINGS[c]}</th>" for c in COLUMNS)
+        body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{html.escape(str(r[c]))}</td>"
+                                        for c in COLUMNS) + "</tr>" for r in self.rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def __repr__(self):
+        return "\n".join(" | ".join(str(r[c]) for c in COLUMNS) for r in self.rows)
+
+
+def progress_table(ws=None):
+    """The home notebook's table. Inside JupyterLab the notebook runs in the
+    workspace itself, so that is where it looks first."""
+    if ws is None and (Path.cwd() / "Home.ipynb").is_file():
+        ws = Path.cwd()
+    return ProgressTable(progress(ws))
