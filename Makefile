@@ -28,5 +28,8 @@ release: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
+pictures: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python tools/pictures.py
+
 clean:
 	rm -rf $(VENV) workspace test-artifacts
