@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from . import CourseError
@@ -176,12 +176,13 @@ def _graded_rows(root, db, module, student, found):
     return rows
 
 
-def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None):
+def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, progress=None):
     """Autograde ``{student: notebook path or None}`` for ``module``.
 
     Returns one row per student and exercise. A missing or broken notebook,
     or a grading run that dies, gives that student rows with a status saying
-    why; the others are graded all the same.
+    why; the others are graded all the same. ``progress(done, total, student,
+    rows)`` is called as each student's grading finishes.
     """
     root = Path(root)
     _prepare_course(root, module)
@@ -208,18 +209,25 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None):
         shutil.copyfile(path, dest / f"{module}.ipynb")
         to_grade.append(student)
 
-    def autograde(student):
-        return student, run_job("autograde", root, db, module, student)
+    total = len(notebooks)
+    if progress:
+        for done, student in enumerate(rows, 1):
+            progress(done, total, student, rows[student])
 
     graded = []
     with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        for student, result in pool.map(autograde, to_grade):
+        running = {pool.submit(run_job, "autograde", root, db, module, student): student
+                   for student in to_grade}
+        for future in as_completed(running):
+            student, result = running[future], future.result()
             if result.get("success"):
                 rows[student] = _graded_rows(root, db, module, student, found)
                 graded.append(student)
             else:
                 rows[student] = _exercise_rows(student, module, found, "error",
                                                f"autograding failed: {_last_line(result)}")
+            if progress:
+                progress(len(rows), total, student, rows[student])
 
     if graded and feedback_dir is not None:
         result = run_job("feedback", root, db, module)
@@ -232,7 +240,7 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None):
     return [row for student in notebooks for row in rows[student]]
 
 
-def grade(module, submissions, out, jobs=1, db=None):
+def grade(module, submissions, out, jobs=1, db=None, progress=None):
     """Grade a class: ``submissions/<student>/<module>/*.ipynb`` -> ``out/grades.csv``,
     ``out/feedback/<student>/<module>.html`` and the gradebook."""
     module = resolve_module(module)
@@ -254,7 +262,7 @@ def grade(module, submissions, out, jobs=1, db=None):
     db = db or sqlite_url(out / "gradebook.db")
     notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
     rows = grade_notebooks(module, notebooks, out / "nbgrader", db, jobs=jobs,
-                           feedback_dir=out / "feedback")
+                           feedback_dir=out / "feedback", progress=progress)
     write_csv(out / "grades.csv", rows)
     return rows
 

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from autograder import CourseError
@@ -122,7 +123,18 @@ def cmd_progress(args):
 def cmd_grade(args):
     from autograder.pipeline import grade
 
-    rows = grade(args.module, args.submissions, args.out, jobs=args.jobs, db=args.db)
+    start = time.monotonic()
+
+    def report(done, total, student, rows):
+        score = sum(r["score"] for r in rows)
+        top = sum(r["max_score"] for r in rows)
+        statuses = ",".join(sorted({r["status"] for r in rows}))
+        print(f"[{done}/{total}] {student}: {score:g}/{top:g} {statuses} "
+              f"({time.monotonic() - start:.0f} s)", flush=True)
+
+    rows = grade(args.module, args.submissions, args.out, jobs=args.jobs, db=args.db,
+                 progress=report)
+    print()
     students = {}
     for row in rows:
         s = students.setdefault(row["student"], {"student": row["student"], "score": 0.0,

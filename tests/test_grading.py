@@ -185,3 +185,14 @@ def test_grade_records_into_the_gradebook_named_by_db(tmp_path):
     with Gradebook(url) as gb:
         ada = gb.find_submission(MODULE, "ada")
         assert ada.score == ada.max_score > 0
+
+
+@pytest.mark.slow
+def test_grade_reports_progress_for_every_student(graded_class):
+    out = graded_class["proc"].stdout
+    lines = [ln for ln in out.splitlines() if ln.startswith("[")]
+    assert len(lines) == 5, out
+    assert [ln.split("]")[0] for ln in lines] == [f"[{i}/5" for i in range(1, 6)]
+    assert {ln.split("] ")[1].split(":")[0] for ln in lines} == \
+        {"perfect", "blank", "warns", "broken", "absent"}
+    assert any(ln.startswith("[") and "broken: 0/" in ln and "invalid" in ln for ln in lines)
