@@ -24,7 +24,7 @@ def sqlite_url(path):
     return f"sqlite:///{Path(path).resolve()}?timeout=60"
 
 
-def make_config(root, db_url):
+def make_config(root, db_url, sandbox=False):
     config = PyFileConfigLoader(CONFIG_FILE.name, path=str(CONFIG_FILE.parent)).load_config()
     config.CourseDirectory.root = str(Path(root).resolve())
     config.CourseDirectory.db_url = db_url
@@ -34,6 +34,8 @@ def make_config(root, db_url):
     sockets.mkdir(mode=0o700, exist_ok=True)
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(sockets / f"k{os.getpid()}")
+    # Kernels of untrusted notebooks run in bubblewrap (autograder/sandbox.py).
+    config.GuardedExecute.sandbox = bool(sandbox)
     return config
 
 

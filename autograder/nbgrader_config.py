@@ -16,11 +16,13 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # Seconds one cell may run before it is interrupted and marked as failed.
 c.Execute.timeout = 90
 
-# Grading adds one step to nbgrader's autograde pipeline: a warning printed on
+# Grading runs the notebook with the guard around every test cell (see
+# autograder/guard.py and ARCHITECTURE.md), and adds one step to nbgrader's
+# autograde pipeline: a warning printed on
 # stderr by a correct answer is moved to stdout before the grades are saved, so
 # it costs no marks (nbgrader otherwise scores any cell with stderr output zero).
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "autograder.preprocessors.GuardedExecute",
     "autograder.preprocessors.StderrToStdout",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

@@ -15,15 +15,17 @@ from .config import ensure_env_bin_on_path, extra, make_config
 ACTIONS = ("generate", "autograde", "feedback")
 
 
-def run_here(action, root, db, module, student=None):
+def run_here(action, root, db, module, student=None, sandbox=False, cell_timeout=None):
     from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
     ensure_env_bin_on_path()
-    config = make_config(root, db)
+    config = make_config(root, db, sandbox=sandbox)
     if action == "feedback":
         config = extra(config, HTMLExporter={"template_name": "feedback"})
+    if cell_timeout:
+        config = extra(config, Execute={"timeout": int(cell_timeout)})
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = module
     if student:
@@ -42,12 +44,17 @@ def run_here(action, root, db, module, student=None):
     return capture_log(app)
 
 
-def run_job(action, root, db, module, student=None, timeout=1800):
+def run_job(action, root, db, module, student=None, timeout=1800, sandbox=False,
+            cell_timeout=None):
     """Run ``action`` in a fresh Python process; returns nbgrader's result dict."""
     cmd = [sys.executable, "-m", "autograder.nbgrader_jobs", action, "--root", str(root),
            "--db", db, "--module", module]
     if student:
         cmd += ["--student", student]
+    if sandbox:
+        cmd.append("--sandbox")
+    if cell_timeout:
+        cmd += ["--cell-timeout", str(int(cell_timeout))]
     ensure_env_bin_on_path()
     # Submissions are graded side by side (--jobs): one BLAS/OpenMP thread per
     # kernel, or torch's threads fight over the cores and a 1 s training cell
@@ -75,8 +82,11 @@ def main(argv=None):
     parser.add_argument("--db", required=True)
     parser.add_argument("--module", required=True)
     parser.add_argument("--student")
+    parser.add_argument("--sandbox", action="store_true")
+    parser.add_argument("--cell-timeout", type=int)
     args = parser.parse_args(argv)
-    result = run_here(args.action, args.root, args.db, args.module, args.student)
+    result = run_here(args.action, args.root, args.db, args.module, args.student, args.sandbox,
+                      args.cell_timeout)
     print(json.dumps({"success": bool(result.get("success")), "log": result.get("log", ""),
                       "error": result.get("error", "")}))
 

@@ -99,3 +99,55 @@ def test_results(nb):
             message = failure_message(cell)
             results[nbgrader_meta(cell)["grade_id"]] = (message is None, message)
     return results
+
+
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+
+
+def prepare_submission(nb, release_nb):
+    """The notebook to grade, made from a learner's notebook, and what was refused.
+
+    Returns ``(notebook, refused)`` where ``refused`` maps an exercise to a one-line
+    reason. Every cell the learner wrote (answer cells and cells they added) is
+    checked by ``autograder.policy``: a refused answer cell is graded as the
+    unanswered stub, a refused added cell is left out (its exercise is named in
+    ``refused`` with a ``note:`` prefix, its grade unaffected). Test cells the
+    learner deleted are put back at the end (the grader restores the sources of
+    the others), so every test in the gradebook runs.
+    """
+    import copy
+
+    from .policy import Violation, check_source
+
+    nb = copy.deepcopy(nb)
+    refused = {}
+    # Cells whose source the grader replaces with the instructor's (by grade id):
+    # metadata a learner copied onto a cell of their own does not count.
+    fixed = {nbgrader_meta(c).get("grade_id") for c in release_nb.cells
+             if c.get("cell_type") == "code" and not is_answer_cell(c)
+             and (nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("locked"))}
+    answers = [i for i, c in enumerate(nb.cells) if is_answer_cell(c)]
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        meta = nbgrader_meta(cell)
+        if (meta.get("grade") or meta.get("locked")) and not meta.get("solution") \
+                and meta.get("grade_id") in fixed:
+            continue
+        later = [j for j in answers if j >= i]
+        owner = nbgrader_meta(nb.cells[later[0]]).get("grade_id") if later else (
+            nbgrader_meta(nb.cells[answers[-1]]).get("grade_id") if answers else None)
+        try:
+            check_source(cell.source, f"cell {i + 1}")
+        except Violation as exc:
+            if is_answer_cell(cell):
+                cell.source = STUB
+                refused[owner] = f"refused: {exc}"
+            else:
+                cell.source = f"# left out by the grader: {exc}"
+                refused.setdefault(owner, f"note: a cell you added was left out ({exc})")
+    present = {nbgrader_meta(c).get("grade_id") for c in nb.cells if is_test_cell(c)}
+    for cell in release_nb.cells:
+        if is_test_cell(cell) and nbgrader_meta(cell).get("grade_id") not in present:
+            nb.cells.append(copy.deepcopy(cell))
+    return nb, refused

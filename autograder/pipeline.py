@@ -13,10 +13,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import nbformat
+
 from . import CourseError
 from .config import make_config, sqlite_url
 from .nbgrader_jobs import run_job
-from .notebooks import exercises, read_notebook, test_results
+from .notebooks import exercises, prepare_submission, read_notebook, test_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
@@ -81,23 +83,22 @@ def release(names=None):
 
 
 # -- validate -----------------------------------------------------------------
-def execute(nb, cwd, mode="validate", timeout=None, demote_stderr=True):
+def execute(nb, cwd, mode="validate", timeout=None, demote_stderr=True, sandbox=False):
     """Execute a copy of ``nb`` as nbgrader does (cells may fail; the run goes on).
 
     With ``demote_stderr`` (as when grading) text on stderr is moved to stdout."""
-    from nbgrader.preprocessors import Execute
     from nbgrader.utils import setenv
 
     from .config import extra
-    from .preprocessors import StderrToStdout
+    from .preprocessors import GuardedExecute, StderrToStdout
 
-    config = make_config(ROOT, "sqlite://")
+    config = make_config(ROOT, "sqlite://", sandbox=sandbox)
     if timeout:
         config = extra(config, Execute={"timeout": timeout})
     nb = copy.deepcopy(nb)
     resources = {"metadata": {"path": str(cwd)}}
     with setenv(NBGRADER_EXECUTION=mode, NBGRADER_VALIDATING="1" if mode == "validate" else ""):
-        nb, resources = Execute(config=config).preprocess(nb, resources)
+        nb, resources = GuardedExecute(config=config).preprocess(nb, resources)
     if demote_stderr:
         nb, resources = StderrToStdout(config=config).preprocess(nb, resources)
     return nb
@@ -110,13 +111,19 @@ def validate(path):
     found = exercises(nb)
     if not found:
         raise CourseError(f"{path}: has no graded test cells (is it a course notebook?)")
+    try:
+        module = identify_module(path, nb)
+        release_nb = read_notebook(RELEASE / module / f"{module}.ipynb")
+    except CourseError:
+        release_nb = nb  # not one of the course's: its own test cells are all there is
+    nb, refused = prepare_submission(nb, release_nb)
     results = test_results(execute(nb, path.parent.resolve()))
     rows = []
     for name, tests in found.items():
         messages = [results[gid][1] for gid, _ in tests if gid in results and not results[gid][0]]
         rows.append({"exercise": name, "status": "failed" if messages else "passed",
                      "message": messages[0] if messages else ""})
-    return rows
+    return _apply_refusals(rows, refused)
 
 
 # -- grading ------------------------------------------------------------------
@@ -176,7 +183,21 @@ def _graded_rows(root, db, module, student, found):
     return rows
 
 
-def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, progress=None):
+def _apply_refusals(rows, refused):
+    """Rows of refused answers say why (``rejected``); notes join the message."""
+    for row in rows:
+        why = refused.get(row["exercise"])
+        if not why:
+            continue
+        if why.startswith("refused: "):
+            row.update(status="rejected", score=0.0, message=why[len("refused: "):])
+        else:
+            row["message"] = f"{why}; {row['message']}" if row["message"] else why
+    return rows
+
+
+def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, progress=None,
+                    sandbox=False, cell_timeout=None):
     """Autograde ``{student: notebook path or None}`` for ``module``.
 
     Returns one row per student and exercise. A missing or broken notebook,
@@ -191,14 +212,15 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
     if not result.get("success"):
         raise CourseError(f"nbgrader could not prepare {module}: {_last_line(result)}")
 
-    rows, to_grade = {}, []
+    rows, to_grade, refused = {}, [], {}
+    blank = read_notebook(RELEASE / module / f"{module}.ipynb")
     for student, path in notebooks.items():
         if path is None:
             rows[student] = _exercise_rows(student, module, found, "missing",
                                            f"no {module}.ipynb was submitted")
             continue
         try:
-            read_notebook(path)
+            prepared, refused[student] = prepare_submission(read_notebook(path), blank)
         except CourseError as exc:
             rows[student] = _exercise_rows(student, module, found, "invalid", str(exc))
             continue
@@ -206,7 +228,7 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)
-        shutil.copyfile(path, dest / f"{module}.ipynb")
+        nbformat.write(prepared, dest / f"{module}.ipynb")
         to_grade.append(student)
 
     total = len(notebooks)
@@ -216,12 +238,14 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
 
     graded = []
     with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        running = {pool.submit(run_job, "autograde", root, db, module, student): student
+        running = {pool.submit(run_job, "autograde", root, db, module, student,
+                               sandbox=sandbox, cell_timeout=cell_timeout): student
                    for student in to_grade}
         for future in as_completed(running):
             student, result = running[future], future.result()
             if result.get("success"):
-                rows[student] = _graded_rows(root, db, module, student, found)
+                rows[student] = _apply_refusals(_graded_rows(root, db, module, student, found),
+                                                refused.get(student, {}))
                 graded.append(student)
             else:
                 rows[student] = _exercise_rows(student, module, found, "error",
@@ -240,10 +264,26 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
     return [row for student in notebooks for row in rows[student]]
 
 
-def grade(module, submissions, out, jobs=1, db=None, progress=None):
+def _sandbox_choice(sandbox):
+    """``True``/``False``, or ``None`` for "where bubblewrap works"."""
+    from .sandbox import available
+
+    if sandbox is None:
+        return available()
+    if sandbox and not available():
+        raise CourseError("grading untrusted notebooks needs bubblewrap (Debian: apt install "
+                          "bubblewrap), which is missing or cannot make a sandbox here; "
+                          "--no-sandbox grades without one")
+    return bool(sandbox)
+
+
+def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True,
+          cell_timeout=None):
     """Grade a class: ``submissions/<student>/<module>/*.ipynb`` -> ``out/grades.csv``,
-    ``out/feedback/<student>/<module>.html`` and the gradebook."""
+    ``out/feedback/<student>/<module>.html`` and the gradebook. Kernels run in the
+    sandbox unless ``sandbox`` is False."""
     module = resolve_module(module)
+    sandbox = _sandbox_choice(sandbox)
     submissions = Path(submissions)
     if not submissions.exists():
         raise CourseError(f"{submissions}: no such submissions folder")
@@ -255,6 +295,8 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None):
         raise CourseError(f"{submissions}: is empty; expected <student>/{module}/{module}.ipynb inside")
     if jobs < 1:
         raise CourseError("--jobs must be at least 1")
+    if cell_timeout is not None and cell_timeout < 1:
+        raise CourseError("--cell-timeout must be at least 1 second")
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CourseError(f"{out}: exists and is not a folder")
@@ -262,7 +304,8 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None):
     db = db or sqlite_url(out / "gradebook.db")
     notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
     rows = grade_notebooks(module, notebooks, out / "nbgrader", db, jobs=jobs,
-                           feedback_dir=out / "feedback", progress=progress)
+                           feedback_dir=out / "feedback", progress=progress, sandbox=sandbox,
+                           cell_timeout=cell_timeout)
     write_csv(out / "grades.csv", rows)
     return rows
 
@@ -280,7 +323,8 @@ def submit(path, out=None):
         tmp = Path(tmp)
         feedback = tmp / "feedback-out"
         rows = grade_notebooks(module, {"me": path}, tmp / "course",
-                               sqlite_url(tmp / "gradebook.db"), feedback_dir=feedback)
+                               sqlite_url(tmp / "gradebook.db"), feedback_dir=feedback,
+                               sandbox=_sandbox_choice(None))
         html = feedback / "me" / f"{module}.html"
         target = None
         if html.is_file():

@@ -18,3 +18,159 @@ class StderrToStdout(NbGraderPreprocessor):
                     output["name"] = "stdout"
                     output["text"] = "[stderr] " + output.get("text", "")
         return cell, resources
+
+
+# -- the guarded execution ------------------------------------------------------
+import ast as _ast
+import re as _re
+import secrets as _secrets
+
+import nbformat as _nbformat
+from nbgrader.preprocessors import Execute as _Execute
+from traitlets import Bool as _Bool, Integer as _Integer
+
+from .notebooks import is_test_cell as _is_test_cell, nbgrader_meta as _meta
+
+GUARD_NAME = "__course_guard__"
+_MARKER = _re.compile(r"\n?\[course-guard ([0-9a-f]+)\]")
+
+
+def test_imports(cells):
+    """Modules the test cells import (``from a.b import c`` gives ``a.b`` and ``a.b.c``)."""
+    found = []
+    for cell in cells:
+        try:
+            tree = _ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in _ast.walk(tree):
+            if isinstance(node, _ast.Import):
+                found += [a.name for a in node.names]
+            elif isinstance(node, _ast.ImportFrom) and node.module and not node.level:
+                found.append(node.module)
+                found += [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+    return list(dict.fromkeys(found))
+
+
+class GuardedExecute(_Execute):
+    """nbgrader's Execute with the guard around every test cell and a cap on output.
+
+    A hidden first cell installs ``autograder.guard`` before the learner's code
+    runs; each test cell runs as ``check(id)`` + the test + ``done(id, nonce)``,
+    with a fresh random nonce per cell that the guard prints last. Afterwards the
+    cells get their own sources back, the nonce is removed from the output, and a
+    test cell that ended without printing it and without an error (its error was
+    swallowed, or it never ran) gets an error of its own: it did not run to its end.
+    """
+
+    max_output_bytes = _Integer(
+        1_000_000, help="Text one cell may print before the rest is dropped.").tag(config=True)
+    sandbox = _Bool(False, help="Run the kernel inside bubblewrap (autograder.sandbox).").tag(
+        config=True)
+
+    def __init__(self, *args, **kwargs):
+        config = kwargs.get("config")
+        if config is not None and config.GuardedExecute.get("sandbox", False):
+            from .sandbox import SandboxedKernelManager
+
+            kwargs["kernel_manager_class"] = SandboxedKernelManager
+        super().__init__(*args, **kwargs)
+
+    max_kernel_deaths = _Integer(
+        5, help="Times a notebook may end its kernel before the rest is not run.").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        self._running = index
+        return super().preprocess_cell(cell, resources, index)
+
+    def preprocess(self, nb, resources=None, km=None):
+        """Run the notebook; a cell that ends the kernel (``os._exit``, a crash, the
+        memory limit) gets an error of its own and the notebook is run again from the
+        top without it, so every other cell is still graded."""
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+        killers, originals = {}, [c.source for c in nb.cells]
+        for _attempt in range(self.max_kernel_deaths + 1):
+            for i, cell in enumerate(nb.cells):
+                cell.source = originals[i]
+                if i in killers:
+                    cell.source = f"raise RuntimeError({killers[i]!r})"
+            self._running = None
+            try:
+                nb, resources = self._guarded(nb, resources, km)
+                break
+            except (DeadKernelError, CellTimeoutError) as exc:
+                index = (self._running or 1) - 1  # the guard's first cell shifts them by one
+                if index in killers or not 0 <= index < len(nb.cells):
+                    raise
+                if nb.cells and nb.cells[0].metadata.get("course_guard"):
+                    nb.cells.pop(0)
+                killers[index] = (
+                    "the kernel died while this cell ran (the code ended the Python process: "
+                    "os._exit, a crash or the memory limit)" if isinstance(exc, DeadKernelError)
+                    else "this cell ran past its time limit and could not be interrupted")
+        for i, cell in enumerate(nb.cells):
+            cell.source = originals[i]
+        return nb, resources
+
+    def _guarded(self, nb, resources=None, km=None):
+        tests = [i for i, c in enumerate(nb.cells) if _is_test_cell(c)]
+        originals = {i: nb.cells[i].source for i in tests}
+        nonces = {i: _secrets.token_hex(16) for i in tests}
+        for i in tests:
+            gid = _meta(nb.cells[i]).get("grade_id", f"cell {i}")
+            nb.cells[i].source = (f"{GUARD_NAME}.check({gid!r})\n{originals[i]}\n"
+                                  f"{GUARD_NAME}.done({gid!r}, {nonces[i]!r})")
+        modules = test_imports([nb.cells[i] for i in tests])
+        install = _nbformat.v4.new_code_cell(
+            f"import autograder.guard as {GUARD_NAME}\n{GUARD_NAME}.install({modules!r})")
+        install.metadata["course_guard"] = True
+        nb.cells.insert(0, install)
+        self._output_sizes = {}
+        try:
+            nb, resources = super().preprocess(nb, resources, km=km)
+        finally:
+            if nb.cells and nb.cells[0].metadata.get("course_guard"):
+                ran = nb.cells.pop(0)
+                failure = next((o for o in ran.get("outputs", []) if o.output_type == "error"), None)
+            else:
+                failure = None
+            for i in tests:
+                nb.cells[i].source = originals[i]
+        for i in tests:
+            self._settle(nb.cells[i], nonces[i], failure)
+        return nb, resources
+
+    @staticmethod
+    def _settle(cell, nonce, install_failure):
+        seen = False
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and "[course-guard " in out.get("text", ""):
+                seen = seen or any(m == nonce for m in _MARKER.findall(out["text"]))
+                out["text"] = _MARKER.sub("", out["text"])
+        cell["outputs"] = [o for o in cell.get("outputs", [])
+                           if not (o.get("output_type") == "stream" and o.get("text") == "")]
+        errored = any(o.get("output_type") == "error" for o in cell["outputs"])
+        if install_failure is not None and not errored:
+            why = f"the grader's guard could not start: {install_failure.get('evalue', '')}"
+        elif not seen and not errored:
+            why = "the test cell did not run to its end (its result was hidden or it was skipped)"
+        else:
+            return
+        cell["outputs"].append(_nbformat.v4.new_output(
+            "error", ename="GradingIntegrityError", evalue=why,
+            traceback=[f"GradingIntegrityError: {why}"]))
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] in ("stream", "execute_result", "display_data", "error"):
+            size = len(str(msg.get("content", "")))
+            total = self._output_sizes.get(cell_index, 0) + size
+            self._output_sizes[cell_index] = total
+            if total > self.max_output_bytes and msg["msg_type"] != "error":
+                if total - size <= self.max_output_bytes:
+                    outs.append(_nbformat.v4.new_output(
+                        "stream", name="stdout",
+                        text=f"\n[output cut: this cell printed more than "
+                             f"{self.max_output_bytes:,} characters]\n"))
+                return None
+        return super().output(outs, msg, display_id, cell_index)

@@ -133,7 +133,7 @@ def cmd_grade(args):
               f"({time.monotonic() - start:.0f} s)", flush=True)
 
     rows = grade(args.module, args.submissions, args.out, jobs=args.jobs, db=args.db,
-                 progress=report)
+                 progress=report, sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout)
     print()
     students = {}
     for row in rows:
@@ -191,6 +191,10 @@ def build_parser():
     p.add_argument("--jobs", type=int, default=1, metavar="N")
     p.add_argument("--db", metavar="URL", help="SQLAlchemy URL of the gradebook "
                    "(default: sqlite in --out)")
+    p.add_argument("--cell-timeout", type=int, metavar="SECONDS",
+                   help="time limit of one cell (default 90)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run the notebooks without bubblewrap (only for code you trust)")
     p.set_defaults(func=cmd_grade)
     return parser
 

@@ -20,3 +20,15 @@ ARTIFACTS = ROOT / "test-artifacts"
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def sandbox_args():
+    """``[]`` where bubblewrap works (CI requires it: COURSE_REQUIRE_SANDBOX=1),
+    else ``["--no-sandbox"]`` so `course grade` still runs on a machine without it."""
+    import os
+
+    from autograder.sandbox import available
+
+    if available() or os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+        return []
+    return ["--no-sandbox"]

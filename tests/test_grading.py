@@ -10,7 +10,7 @@ import pytest
 
 from autograder.notebooks import exercises, is_answer_cell, nbgrader_meta
 from autograder.pipeline import RELEASE, source_notebook
-from conftest import MODULES
+from conftest import MODULES, sandbox_args
 
 pytestmark = [pytest.mark.skipif(not MODULES, reason="no modules yet"),
               # one worker grades the class once for all the tests that read it
@@ -19,6 +19,8 @@ MODULE = MODULES[0] if MODULES else None
 
 
 def course(*args, cwd=None):
+    if args and args[0] == "grade":
+        args = (*args, *sandbox_args())
     return subprocess.run([sys.executable, "-m", "course.cli", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL,
                           timeout=1200)
@@ -51,9 +53,9 @@ def graded_class(tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
     subs, out = base / "submissions", base / "out"
     first = next(iter(exercises(nbformat.read(source_notebook(MODULE), as_version=4))))
-    warns = (f"import sys as _sys\n_real_{first} = {first}\n"
+    warns = (f"import warnings\n_real_{first} = {first}\n"
              f"def {first}(*args, **kwargs):\n"
-             f"    print('Warning: this answer prints a warning', file=_sys.stderr)\n"
+             f"    warnings.warn('this answer prints a warning', stacklevel=1)\n"
              f"    return _real_{first}(*args, **kwargs)\n")
     notebooks = {
         "perfect": student_notebook(MODULE),

@@ -1,0 +1,158 @@
+"""What a learner's code may do when it is graded: a static check of every cell
+the learner wrote, before anything runs.
+
+Grading runs the learner's code and the tests in one kernel (that is how
+nbgrader works, and how the learner ran it). The tests can only be trusted if
+the learner's code cannot reach the machinery that decides a test's outcome:
+the interpreter (``sys``, frames, ``gc``, ``ctypes``), IPython's hooks
+(``get_ipython``, magics), the grader's guard, or the names the tests look up.
+This module rejects code that names any of those. It is one layer of three
+(ARCHITECTURE.md, "Grading untrusted code"): the guard catches what slips past
+it at run time, and the sandbox confines whatever runs.
+
+None of the course's exercises needs anything rejected here; a rejection names
+the construct and the line, so a learner who trips it knows what to change.
+"""
+import ast
+import builtins
+import re
+
+# Modules that reach the interpreter, the kernel, other processes' signals and
+# threads, or the grader. Their submodules too.
+FORBIDDEN_MODULES = {
+    "sys", "gc", "inspect", "ctypes", "importlib", "builtins", "__builtin__", "IPython",
+    "ipykernel", "jupyter_client", "traitlets", "autograder", "nbgrader", "threading", "_thread",
+    "multiprocessing", "concurrent", "asyncio", "signal", "atexit", "weakref", "code", "codeop",
+    "pdb", "bdb", "faulthandler", "tracemalloc", "marshal", "pickle", "dill", "cloudpickle",
+    "pkgutil", "runpy", "site", "sysconfig", "imp", "zipimport", "types", "dis", "trace",
+    "sitecustomize", "usercustomize", "posix", "resource", "subprocess", "socket", "pty",
+}
+# Calls that read or write namespaces by name, compile code, or wait for a person.
+FORBIDDEN_CALLS = {
+    "getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile",
+    "__import__", "breakpoint", "get_ipython", "input", "exit", "quit", "help",
+}
+# Of those, the ones that may not even be named (``g = getattr`` would hide the call).
+FORBIDDEN_NAMES = FORBIDDEN_CALLS - {"input", "exit", "quit", "help"}
+# Attribute names that lead from an ordinary module or object to the interpreter,
+# IPython's hooks or a function's namespace. (What the operating system offers,
+# files and processes, is the sandbox's business, not this list's.)
+FORBIDDEN_ATTRIBUTES = {
+    "sys", "builtins", "gc", "ctypes", "ctypeslib", "inspect", "importlib", "import_module",
+    "_import_dotted_name", "pickle", "marshal", "attrgetter", "methodcaller",
+    "f_back", "f_globals", "f_locals", "f_builtins", "f_code", "tb_frame", "tb_next",
+    "gi_frame", "cr_frame", "ag_frame", "gi_code", "cr_code", "_getframe", "settrace",
+    "setprofile", "excepthook", "displayhook", "set_custom_exc", "input_transformers_post",
+    "input_transformers_cleanup", "ast_transformers", "user_ns", "user_global_ns", "_C",
+}
+# Dunder attributes ordinary code uses; every other ``__x__`` attribute is refused.
+ALLOWED_DUNDERS = {
+    "__init__", "__name__", "__doc__", "__len__", "__call__", "__getitem__", "__setitem__",
+    "__iter__", "__next__", "__contains__", "__repr__", "__str__", "__eq__", "__lt__",
+    "__le__", "__gt__", "__ge__", "__ne__", "__add__", "__sub__", "__mul__", "__truediv__",
+    "__neg__", "__enter__", "__exit__", "__version__", "__hash__", "__bool__", "__float__",
+    "__int__", "__pow__", "__matmul__",
+}
+# Methods a learner's class may not define: they run at times the tests do not choose.
+FORBIDDEN_METHODS = {"__del__", "__getattribute__", "__init_subclass__", "__set_name__",
+                     "__class_getitem__", "__instancecheck__", "__subclasscheck__"}
+# Dunder names a learner's code may read.
+ALLOWED_DUNDER_NAMES = {"__name__", "__doc__", "__file__"}
+BUILTIN_NAMES = set(dir(builtins))
+# IPython's input and output history in the kernel's namespace (cell sources).
+HISTORY_NAME = re.compile(r"^(In|Out|_ih|_oh|_dh|_i+|_i\d+|_\d+)$")
+FORMAT_DUNDER = re.compile(r"\{[^{}]*\.__\w+__")
+
+
+class Violation(Exception):
+    """Code the grader will not run; ``str()`` is one line for the learner."""
+
+
+def _python_source(source):
+    """The cell as Python, with IPython syntax (``%magic``, ``!cmd``) expanded as IPython
+    would expand it: that turns magics into ``get_ipython()`` calls, which are refused."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return TransformerManager().transform_cell(source)
+
+
+def _module_root(name):
+    return (name or "").split(".")[0]
+
+
+def _check_target(node, where):
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id in BUILTIN_NAMES:
+            raise Violation(f"{where}: assigns to `{sub.id}`, a name Python provides; "
+                            f"choose another name")
+
+
+def check_source(source, where="cell"):
+    """Raise ``Violation`` if ``source`` uses something graded code may not; else return None."""
+    try:
+        tree = ast.parse(_python_source(source))
+    except SyntaxError:
+        return None  # it cannot run at all: the tests fail it on their own
+    top_level = {id(stmt) for stmt in tree.body}
+    for node in ast.walk(tree):
+        line = f"{where}, line {getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if _module_root(alias.name) in FORBIDDEN_MODULES:
+                    raise Violation(f"{line}: imports `{alias.name}`, which graded code may not use")
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0 and _module_root(node.module) in FORBIDDEN_MODULES:
+                raise Violation(f"{line}: imports from `{node.module}`, which graded code may not use")
+            for alias in node.names:
+                if alias.name in FORBIDDEN_MODULES or alias.name in FORBIDDEN_ATTRIBUTES:
+                    raise Violation(f"{line}: imports `{alias.name}`, which graded code may not use")
+                if alias.name == "*":
+                    raise Violation(f"{line}: `from {node.module} import *` may hide what a "
+                                    f"name is; import the names you use")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in FORBIDDEN_CALLS:
+            raise Violation(f"{line}: calls `{node.func.id}()`, which graded code may not use")
+        elif isinstance(node, ast.Attribute):
+            attr = node.attr
+            dunder = attr.startswith("__") and attr.endswith("__")
+            if attr in FORBIDDEN_ATTRIBUTES or (dunder and attr not in ALLOWED_DUNDERS):
+                raise Violation(f"{line}: uses the attribute `.{attr}`, which graded code may not use")
+        elif isinstance(node, ast.Name):
+            if node.id.startswith("__") and node.id not in ALLOWED_DUNDER_NAMES:
+                raise Violation(f"{line}: uses the name `{node.id}`, which graded code may not use")
+            if HISTORY_NAME.match(node.id) and isinstance(node.ctx, ast.Load):
+                raise Violation(f"{line}: reads `{node.id}`, IPython's history, which graded "
+                                f"code may not use")
+            if node.id in FORBIDDEN_NAMES and isinstance(node.ctx, ast.Load):
+                raise Violation(f"{line}: uses `{node.id}`, which graded code may not use")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name in FORBIDDEN_METHODS:
+                raise Violation(f"{line}: defines `{node.name}`, which graded code may not define")
+            if id(node) in top_level and node.name in BUILTIN_NAMES:
+                raise Violation(f"{line}: defines `{node.name}`, a name Python provides; "
+                                f"choose another name")
+        elif isinstance(node, ast.ClassDef) and id(node) in top_level and node.name in BUILTIN_NAMES:
+            raise Violation(f"{line}: defines a class `{node.name}`, a name Python provides")
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bad = [n for n in node.names if n in BUILTIN_NAMES or n.startswith("__")]
+            if bad:
+                raise Violation(f"{line}: declares `{bad[0]}` global, which graded code may not do")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and FORMAT_DUNDER.search(node.value):
+            raise Violation(f"{line}: a format string that reaches `__` attributes")
+    for stmt in tree.body:
+        where_stmt = f"{where}, line {stmt.lineno}"
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                _check_target(target, where_stmt)
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for alias in stmt.names:
+                bound = (alias.asname or alias.name).split(".")[0]
+                if bound in BUILTIN_NAMES:
+                    raise Violation(f"{where_stmt}: imports as `{bound}`, a name Python provides")
+        elif isinstance(stmt, (ast.For, ast.With)):
+            for target in ([stmt.target] if isinstance(stmt, ast.For)
+                           else [i.optional_vars for i in stmt.items if i.optional_vars]):
+                _check_target(target, where_stmt)
+    return None

@@ -1,0 +1,120 @@
+"""The static check of learners' code: it refuses what could reach the tests'
+machinery, and never a right answer."""
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.notebooks import is_answer_cell, nbgrader_meta, prepare_submission
+from autograder.pipeline import RELEASE, SOURCE
+from autograder.policy import Violation, check_source
+from conftest import MODULES
+
+ANSWERS = Path(__file__).parent / "answers"
+
+REFUSED = {
+    "IPython's exception handler": "get_ipython().set_custom_exc((Exception,), lambda *a: None)",
+    "an alias of get_ipython": "g = get_ipython\n",
+    "a magic": "%load ../source/01_perceptron/01_perceptron.ipynb",
+    "a shell escape": "!cat /etc/passwd",
+    "the sys module": "import sys\nsys.modules['numpy'].allclose = lambda *a, **k: True",
+    "sys from a package": "import numpy as np\nnp.testing.sys.modules",
+    "from-import of a module attribute": "from os import sys",
+    "inspect": "import inspect",
+    "frames through a traceback": "try:\n    1/0\nexcept Exception as e:\n    e.__traceback__.tb_frame",
+    "a function's globals": "def f(): pass\nf.__globals__['x'] = 1",
+    "the class hierarchy": "().__class__.__base__.__subclasses__()",
+    "getattr": "import numpy as np\ngetattr(np, 'all' + 'close')",
+    "setattr": "import numpy as np\nsetattr(np, 'allclose', print)",
+    "exec": "exec('import sys')",
+    "eval": "eval('1')",
+    "globals": "globals()['x'] = 1",
+    "builtins module": "import builtins\nbuiltins.isinstance = lambda a, b: True",
+    "shadowing a builtin": "def isinstance(a, b):\n    return True",
+    "shadowing AssertionError": "AssertionError = ValueError",
+    "a finalizer": "class A:\n    def __del__(self):\n        pass",
+    "threads": "import threading",
+    "signals": "from signal import signal",
+    "the guard's name": "__course_guard__.check = print",
+    "IPython's history": "def f():\n    return In[-1]",
+    "input()": "name = input('who?')",
+    "ctypes": "import ctypes",
+    "a format string into dunders": "'{0.__globals__}'.format(print)",
+    "operator.attrgetter": "import operator\noperator.attrgetter('x')",
+    "star import": "from numpy import *",
+}
+
+ALLOWED = {
+    "ordinary numpy": "import numpy as np\ndef f(x):\n    return np.maximum(x, 0)",
+    "a module named input": "import torch\nclass M(torch.nn.Module):\n    def __init__(self):\n"
+                            "        super().__init__()\n        self.kernel = 3\n"
+                            "    def forward(self, input):\n        return input * self.kernel",
+    "freezing parameters": "def freeze(m):\n    for p in m.parameters():\n        p.requires_grad = False\n"
+                           "    for sub in m.modules():\n        pass\n    return m",
+    "str.replace and list.remove": "def f(s, xs):\n    xs = list(xs)\n    xs.remove(1)\n    return s.replace('a', 'b'), xs",
+    "a local named like a builtin": "def f(x):\n    max = x.max()\n    return max",
+    "time and os.path": "import time, os\ndef g(fn):\n    t = time.perf_counter()\n    fn()\n"
+                        "    return os.path.join('a', 'b'), time.perf_counter() - t",
+    "warnings": "import warnings\nwith warnings.catch_warnings():\n    warnings.simplefilter('ignore')",
+    "dunder methods": "class Cache:\n    def __init__(self):\n        self.d = {}\n"
+                      "    def __len__(self):\n        return len(self.d)\n"
+                      "    def __repr__(self):\n        return f'Cache({self.d})'",
+    "a docstring that mentions __init__ and {braces}": 'def f():\n    """Returns {"a": 1}; see __init__."""\n    return 1',
+    "if __name__": "if __name__ == '__main__':\n    pass",
+}
+
+
+@pytest.mark.parametrize("what", REFUSED)
+def test_refused(what):
+    with pytest.raises(Violation) as info:
+        check_source(REFUSED[what], "cell 3")
+    message = str(info.value)
+    assert message.startswith("cell 3, line ") and "\n" not in message
+
+
+@pytest.mark.parametrize("what", ALLOWED)
+def test_allowed(what):
+    assert check_source(ALLOWED[what]) is None
+
+
+def _known_answers(module):
+    path = ANSWERS / f"{module}.py"
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"answers_{module}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.RIGHT
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_right_answer_is_refused(module):
+    nb = nbformat.read(SOURCE / module / f"{module}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if is_answer_cell(cell):
+            check_source(cell.source, f"{module} solution {nbgrader_meta(cell)['grade_id']}")
+    for exercise, variants in _known_answers(module).items():
+        for description, source in variants.items():
+            check_source(source, f"{module} RIGHT {exercise} ({description})")
+
+
+def test_prepare_submission_refuses_and_restores():
+    module = MODULES[0]
+    blank = nbformat.read(RELEASE / module / f"{module}.ipynb", as_version=4)
+    nb = nbformat.read(RELEASE / module / f"{module}.ipynb", as_version=4)
+    answers = [c for c in nb.cells if is_answer_cell(c)]
+    first = nbgrader_meta(answers[0])["grade_id"]
+    answers[0].source = "import sys\n"
+    tests = [c for c in nb.cells if nbgrader_meta(c).get("grade") and not is_answer_cell(c)]
+    nb.cells.remove(tests[-1])
+    added = nbformat.v4.new_code_cell("import gc")
+    added.metadata["nbgrader"] = {"locked": True, "grade_id": "made-up", "grade": False,
+                                  "solution": False}
+    nb.cells.insert(0, added)
+    prepared, refused = prepare_submission(nb, blank)
+    assert refused[first].startswith("refused: ") and "`sys`" in refused[first]
+    assert "raise NotImplementedError()" in [c for c in prepared.cells if is_answer_cell(c)][0].source
+    assert prepared.cells[0].source.startswith("# left out by the grader")
+    assert prepared.cells[-1].source == tests[-1].source, "a deleted test cell must come back"
+    assert nb.cells[0].source == "import gc", "the learner's notebook is not modified"
