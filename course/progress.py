@@ -27,7 +27,9 @@ def workspace_of(notebook):
     """The workspace a module notebook lives in (``<ws>/NN_slug/NN_slug.ipynb``), else None."""
     notebook = Path(notebook).resolve()
     if notebook.parent.name == notebook.stem and notebook.stem[:2].isdigit():
-        return notebook.parent.parent
+        ws = notebook.parent.parent
+        if ws not in (ROOT / "release", ROOT / "source"):  # the course's own copies
+            return ws
     return None
 
 

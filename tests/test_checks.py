@@ -75,3 +75,19 @@ def test_call_quietly_catches_warnings():
 def test_call_quietly_allows_underflow():
     """Stable formulas underflow on purpose: exp(-2000) is 0 and that is fine."""
     assert call_quietly(np.exp, np.array(-2000.0)) == 0.0
+
+
+def test_call_pure_accepts_string_arrays_and_sees_them_modified():
+    import numpy as np
+
+    from course.checks import call_pure
+
+    groups = np.array(["a", "b", "a"])
+    assert call_pure(lambda g: (g == "a").mean(), groups) == 2 / 3
+
+    def relabel(g):
+        g[0] = "z"
+        return g
+
+    with pytest.raises(AssertionError, match="modified"):
+        call_pure(relabel, np.array(["a", "b"]))

@@ -85,3 +85,10 @@ def test_progress_without_a_workspace_is_one_line(tmp_path):
     done = _course("progress", "--dir", str(tmp_path / "nope"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert done.stderr.startswith("course: error: no workspace")
+
+
+def test_the_course_own_notebooks_are_not_a_workspace():
+    from autograder.pipeline import ROOT
+
+    for folder in ("release", "source"):
+        assert workspace_of(ROOT / folder / MODULE / f"{MODULE}.ipynb") is None
