@@ -126,6 +126,10 @@ def prepare_submission(nb, release_nb):
     fixed = {nbgrader_meta(c).get("grade_id") for c in release_nb.cells
              if c.get("cell_type") == "code" and not is_answer_cell(c)
              and (nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("locked"))}
+    known = {nbgrader_meta(c).get("grade_id") for c in release_nb.cells}
+    for cell in nb.cells:  # nbgrader metadata with an id the course never gave out is a disguise
+        if nbgrader_meta(cell) and nbgrader_meta(cell).get("grade_id") not in known:
+            cell.metadata.pop("nbgrader")
     answers = [i for i, c in enumerate(nb.cells) if is_answer_cell(c)]
     for i, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code":

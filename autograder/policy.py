@@ -32,6 +32,8 @@ FORBIDDEN_CALLS = {
     "getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile",
     "__import__", "breakpoint", "get_ipython", "input", "exit", "quit", "help",
 }
+# These are fine with a literal, public attribute name: ``getattr(model, "block_size", None)``.
+LITERAL_ATTRIBUTE_CALLS = {"getattr", "setattr", "delattr"}
 # Of those, the ones that may not even be named (``g = getattr`` would hide the call).
 FORBIDDEN_NAMES = FORBIDDEN_CALLS - {"input", "exit", "quit", "help"}
 # Attribute names that lead from an ordinary module or object to the interpreter,
@@ -94,7 +96,17 @@ def check_source(source, where="cell"):
     except SyntaxError:
         return None  # it cannot run at all: the tests fail it on their own
     top_level = {id(stmt) for stmt in tree.body}
+    literal_calls = set()  # getattr(x, "name") with a harmless literal name is plain x.name
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in LITERAL_ATTRIBUTE_CALLS and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            attr = node.args[1].value
+            if not (attr.startswith("_") or attr in FORBIDDEN_ATTRIBUTES):
+                literal_calls.update({id(node), id(node.func)})
+    for node in ast.walk(tree):
+        if id(node) in literal_calls:
+            continue
         line = f"{where}, line {getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Import):
             for alias in node.names:

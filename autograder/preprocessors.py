@@ -69,12 +69,11 @@ class GuardedExecute(_Execute):
         config=True)
 
     def __init__(self, *args, **kwargs):
-        config = kwargs.get("config")
-        if config is not None and config.GuardedExecute.get("sandbox", False):
+        super().__init__(*args, **kwargs)
+        if self.sandbox:  # configured, however nbgrader made this preprocessor
             from .sandbox import SandboxedKernelManager
 
-            kwargs["kernel_manager_class"] = SandboxedKernelManager
-        super().__init__(*args, **kwargs)
+            self.kernel_manager_class = SandboxedKernelManager
 
     max_kernel_deaths = _Integer(
         5, help="Times a notebook may end its kernel before the rest is not run.").tag(config=True)

@@ -26,7 +26,9 @@ REFUSED = {
     "a function's globals": "def f(): pass\nf.__globals__['x'] = 1",
     "the class hierarchy": "().__class__.__base__.__subclasses__()",
     "getattr": "import numpy as np\ngetattr(np, 'all' + 'close')",
-    "setattr": "import numpy as np\nsetattr(np, 'allclose', print)",
+    "setattr": "import numpy as np\nname = 'allclose'\nsetattr(np, name, print)",
+    "getattr of a private name": "import numpy as np\ngetattr(np, '_core')",
+    "getattr of a dunder": "def f(g):\n    return getattr(g, '__globals__')",
     "exec": "exec('import sys')",
     "eval": "eval('1')",
     "globals": "globals()['x'] = 1",
@@ -62,6 +64,7 @@ ALLOWED = {
                       "    def __repr__(self):\n        return f'Cache({self.d})'",
     "a docstring that mentions __init__ and {braces}": 'def f():\n    """Returns {"a": 1}; see __init__."""\n    return 1',
     "if __name__": "if __name__ == '__main__':\n    pass",
+    "getattr with a literal name": "def f(model):\n    return getattr(model, 'block_size', None)",
 }
 
 
