@@ -38,12 +38,14 @@ def _shown(source, names):
             return fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", None)
         return None
 
-    for stmt in tree.body:
-        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name) and called(stmt.value) in names):
-            return "assign", stmt.targets[0].id, called(stmt.value)
-    if tree.body and isinstance(tree.body[-1], ast.Expr) and called(tree.body[-1].value) in names:
-        return "expr", None, called(tree.body[-1].value)
+    for node in ast.walk(tree):  # `var = viz(...)`, also inside try/if blocks
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name) and called(node.value) in names):
+            return "assign", node.targets[0].id, called(node.value)
+    if tree.body and isinstance(tree.body[-1], ast.Expr):  # the cell's shown value
+        for node in ast.walk(tree.body[-1]):
+            if called(node) in names:
+                return "expr", None, called(node)
     return None
 
 
