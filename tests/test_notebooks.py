@@ -110,3 +110,14 @@ def test_every_test_cell_fails_on_the_unanswered_release(module):
     passing = [nbgrader_meta(c)["grade_id"] for c in nb.cells
                if is_test_cell(c) and not any(o.output_type == "error" for o in c.outputs)]
     assert not passing, f"{module}: these test cells pass with no answer written: {passing}"
+    # A learner who has written nothing yet still sees every visualization.
+    import course.viz  # noqa: F401 - fills the registry
+    from course.viz.base import REGISTRY
+    from tools.pictures import _shown
+
+    names = {n for n, fn in REGISTRY.items() if fn.course_module == module}
+    hidden = [(i, next(o.ename for o in c.outputs if o.output_type == "error"))
+              for i, c in enumerate(nb.cells) if c.cell_type == "code" and _shown(c.source, names)
+              and any(o.output_type == "error" for o in c.outputs)]
+    assert not hidden, (f"{module}: these visualization cells fail on the unanswered notebook "
+                        f"(fall back to the built-in): {hidden}")

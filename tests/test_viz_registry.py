@@ -86,3 +86,15 @@ def test_learner_function_falls_back_and_says_why():
     assert fn is builtin and "stub is not written yet" in note
     fn, note = learner_function(buggy, probe, builtin)
     assert fn is builtin and "buggy failed (ZeroDivisionError" in note
+
+
+def test_figures_do_not_sync_a_snapshot_before_the_front_end_is_up():
+    """ipympl 0.10.0 keeps such a snapshot as bare base64 and JupyterLab never draws
+    the figure (tests/test_browser.py shows it in a real browser)."""
+    from course.viz.base import new_figure
+
+    fig = new_figure()
+    fig.canvas.draw()
+    assert fig.canvas.syncing_data_url is False
+    url = fig.canvas._data_url or ""
+    assert not url.strip() or url.startswith("data:image/png")

@@ -40,6 +40,10 @@ def new_figure(width=6.0, height=4.0, dpi=80):
     canvas.toolbar_visible = False
     canvas.resizable = False
     canvas.capture_scroll = False
+    # ipympl 0.10.0 stores the PNG of a draw made before the front end is up as bare
+    # base64, which JupyterLab cannot load: the figure would never appear (found by
+    # tests/test_browser.py). The front end asks for its own image when it connects.
+    canvas.syncing_data_url = False
     return fig
 
 
