@@ -18,7 +18,7 @@ from autograder.sandbox import available
 from test_grading import student_notebook
 
 MODULE = "01_perceptron"
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading"),
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("attacks"),  # one class, graded once
               pytest.mark.skipif(not available() and os.environ.get("COURSE_REQUIRE_SANDBOX") != "1",
                                  reason="bubblewrap is not available here (CI requires it)")]
 

@@ -23,7 +23,7 @@ def perceptron_predict(X, w, b):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("grading")
+@pytest.mark.xdist_group("determinism")
 def test_five_gradings_of_a_coin_tossing_answer_agree(tmp_path):
     nb = student_notebook(MODULE)
     for cell in nb.cells:
