@@ -9,6 +9,10 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 
+# The course id files the class in the exchange and in the gradebook; PostgreSQL
+# enforces the gradebook's course foreign key, so it must name a real course.
+c.CourseDirectory.course_id = "deep-learning-course"
+
 # What a student sees in place of a solution.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
