@@ -6,6 +6,7 @@
     course submit NOTEBOOK            grade your notebook with the hidden tests (self-study)
     course progress [--check]         where you stand in every module
     course grade MODULE --submissions DIR --out DIR [--jobs N] [--db URL]
+    course exchange STEP MODULE --course DIR ...   nbgrader's release/fetch/submit/collect/feedback
 """
 import argparse
 import os
@@ -151,6 +152,39 @@ def cmd_grade(args):
     return 0
 
 
+def cmd_exchange(args):
+    from autograder import exchange
+    from autograder.pipeline import resolve_module
+
+    step, module, course_dir = args.step, resolve_module(args.module), Path(args.course)
+    if step in ("fetch", "submit", "fetch-feedback") and not args.home:
+        raise CourseError(f"exchange {step} needs --home DIR (the student's folder)")
+    if step == "feedback" and not args.graded:
+        raise CourseError("exchange feedback needs --graded DIR (the --out of course grade)")
+    if args.student is not None:
+        exchange.check_student(args.student)
+    if step == "release":
+        print(f"Released to {exchange.release_to_exchange(module, course_dir)}")
+    elif step == "fetch":
+        print(f"Fetched into {exchange.fetch(module, course_dir, args.home, args.student)}")
+    elif step == "submit":
+        stamp, where = exchange.submit(module, course_dir, args.home, args.student)
+        print(f"Submitted at {stamp}: {where}")
+    elif step == "collect":
+        collected = exchange.collect(module, course_dir)
+        for student, folder in sorted(collected.items()):
+            print(f"{student}: {folder}")
+        print(f"Collected {len(collected)} submission(s); grade them with:\n"
+              f"  course grade {module} --submissions {course_dir / 'submitted'} --out DIR")
+    elif step == "feedback":
+        released = exchange.return_feedback(module, course_dir, args.graded)
+        print(f"Feedback released for {len(released)} student(s): {', '.join(released) or '-'}")
+    elif step == "fetch-feedback":
+        for path in exchange.fetch_feedback(module, course_dir, args.home, args.student):
+            print(path)
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="course", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -196,6 +230,19 @@ def build_parser():
     p.add_argument("--no-sandbox", action="store_true",
                    help="run the notebooks without bubblewrap (only for code you trust)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("exchange", help="nbgrader's exchange through a course-local folder",
+                       description="release -> fetch -> submit -> collect, then course grade, "
+                       "then feedback -> fetch-feedback. The exchange lives in COURSE/exchange.")
+    p.add_argument("step", choices=["release", "fetch", "submit", "collect", "feedback",
+                                    "fetch-feedback"])
+    p.add_argument("module")
+    p.add_argument("--course", required=True, metavar="DIR",
+                   help="the instructor's course folder (holds exchange/, submitted/, feedback/)")
+    p.add_argument("--home", metavar="DIR", help="the student's folder (fetch, submit, fetch-feedback)")
+    p.add_argument("--student", metavar="NAME", help="the student's id (default: the login name)")
+    p.add_argument("--graded", metavar="DIR", help="the --out folder of course grade (feedback)")
+    p.set_defaults(func=cmd_exchange)
     return parser
 
 
