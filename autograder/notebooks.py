@@ -104,7 +104,17 @@ def test_results(nb):
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
-def prepare_submission(nb, release_nb):
+def instructor_names(source_nb):
+    """What the instructor's cells of ``source_nb`` (hidden tests included) bind:
+    ``autograder.policy.InstructorNames``."""
+    from .policy import InstructorNames
+
+    code = [c for c in source_nb.cells if c.get("cell_type") == "code" and not is_answer_cell(c)]
+    return InstructorNames.of([c.source for c in code if is_test_cell(c)],
+                              [c.source for c in code if not is_test_cell(c)])
+
+
+def prepare_submission(nb, release_nb, names=None):
     """The notebook to grade, made from a learner's notebook, and what was refused.
 
     Returns ``(notebook, refused)`` where ``refused`` maps an exercise to a one-line
@@ -113,13 +123,17 @@ def prepare_submission(nb, release_nb):
     unanswered stub, a refused added cell is left out (its exercise is named in
     ``refused`` with a ``note:`` prefix, its grade unaffected). Test cells the
     learner deleted are put back at the end (the grader restores the sources of
-    the others), so every test in the gradebook runs.
+    the others), so every test in the gradebook runs. ``names`` (from
+    ``instructor_names`` of the source notebook) adds the rules about the names the
+    instructor's cells bind; without it they come from ``release_nb``.
     """
     import copy
 
     from .policy import Violation, check_source
 
     nb = copy.deepcopy(nb)
+    if names is None:
+        names = instructor_names(release_nb)
     refused = {}
     # Cells whose source the grader replaces with the instructor's (by grade id):
     # metadata a learner copied onto a cell of their own does not count.
@@ -142,7 +156,7 @@ def prepare_submission(nb, release_nb):
         owner = nbgrader_meta(nb.cells[later[0]]).get("grade_id") if later else (
             nbgrader_meta(nb.cells[answers[-1]]).get("grade_id") if answers else None)
         try:
-            check_source(cell.source, f"cell {i + 1}")
+            check_source(cell.source, f"cell {i + 1}", names)
         except Violation as exc:
             if is_answer_cell(cell):
                 cell.source = STUB

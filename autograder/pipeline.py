@@ -18,7 +18,8 @@ import nbformat
 from . import CourseError
 from .config import make_config, sqlite_url
 from .nbgrader_jobs import run_job
-from .notebooks import exercises, prepare_submission, read_notebook, test_results
+from .notebooks import (exercises, instructor_names, prepare_submission, read_notebook,
+                        test_results)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
@@ -114,9 +115,12 @@ def validate(path):
     try:
         module = identify_module(path, nb)
         release_nb = read_notebook(RELEASE / module / f"{module}.ipynb")
+        # The names rules as grading applies them, so that validate refuses what grading would.
+        names = instructor_names(read_notebook(source_notebook(module))) \
+            if source_notebook(module).is_file() else None
     except CourseError:
-        release_nb = nb  # not one of the course's: its own test cells are all there is
-    nb, refused = prepare_submission(nb, release_nb)
+        release_nb, names = nb, None  # not one of the course's: its own test cells are all there is
+    nb, refused = prepare_submission(nb, release_nb, names)
     results = test_results(execute(nb, path.parent.resolve()))
     rows = []
     for name, tests in found.items():
@@ -207,7 +211,8 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
     """
     root = Path(root)
     _prepare_course(root, module)
-    found = exercises(read_notebook(source_notebook(module)))
+    source_nb = read_notebook(source_notebook(module))
+    found, names = exercises(source_nb), instructor_names(source_nb)
     result = run_job("generate", root, db, module)
     if not result.get("success"):
         raise CourseError(f"nbgrader could not prepare {module}: {_last_line(result)}")
@@ -220,7 +225,7 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
                                            f"no {module}.ipynb was submitted")
             continue
         try:
-            prepared, refused[student] = prepare_submission(read_notebook(path), blank)
+            prepared, refused[student] = prepare_submission(read_notebook(path), blank, names)
         except CourseError as exc:
             rows[student] = _exercise_rows(student, module, found, "invalid", str(exc))
             continue

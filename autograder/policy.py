@@ -16,6 +16,8 @@ the construct and the line, so a learner who trips it knows what to change.
 import ast
 import builtins
 import re
+import symtable
+from dataclasses import dataclass, field
 
 # Modules that reach the interpreter, the kernel, other processes' signals and
 # threads, or the grader. Their submodules too.
@@ -26,6 +28,7 @@ FORBIDDEN_MODULES = {
     "pdb", "bdb", "faulthandler", "tracemalloc", "marshal", "pickle", "dill", "cloudpickle",
     "pkgutil", "runpy", "site", "sysconfig", "imp", "zipimport", "types", "dis", "trace",
     "sitecustomize", "usercustomize", "posix", "resource", "subprocess", "socket", "pty",
+    "__main__",
 }
 # Calls that read or write namespaces by name, compile code, or wait for a person.
 FORBIDDEN_CALLS = {
@@ -70,6 +73,144 @@ class Violation(Exception):
     """Code the grader will not run; ``str()`` is one line for the learner."""
 
 
+@dataclass(frozen=True)
+class InstructorNames:
+    """The names the instructor's cells bind at the top level of the notebook.
+
+    ``tests``: bound by test cells (visible and hidden: references, expected values,
+    helpers) and by no other instructor cell; a learner's code may not read them, or a
+    function could return the test's own reference answer. ``bound``: bound by any
+    instructor cell; a learner's function may not declare them ``global`` (and rebind
+    them while a test runs). ``carried``: bound by one instructor cell and read by
+    another that does not bind it itself (setup data, imports, a reference shared by
+    two test cells); a learner's cell may not rebind them, or the tests would use the
+    learner's objects. ``imports``: for a name an instructor cell binds by importing,
+    what it imports; a learner may import the same thing under that name
+    (``import numpy as np``), nothing else.
+    """
+    tests: frozenset = frozenset()
+    bound: frozenset = frozenset()
+    carried: frozenset = frozenset()
+    imports: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, test_sources, other_sources):
+        """From the sources of the test cells and of the other instructor cells."""
+        assigned = {"tests": set(), "other": set()}
+        imports, reads = {}, set()
+        for kind, sources in (("tests", test_sources), ("other", other_sources)):
+            for source in sources:
+                table = _symbols(source)
+                if table is None:
+                    continue
+                here = set()
+                for sym in table.get_symbols():
+                    if sym.is_imported() or sym.is_assigned() or sym.is_namespace():
+                        here.add(sym.get_name())
+                        if not sym.is_imported():
+                            assigned[kind].add(sym.get_name())
+                    elif sym.is_referenced():
+                        reads.add(sym.get_name())
+                todo = list(table.get_children())
+                while todo:
+                    scope = todo.pop()
+                    todo.extend(scope.get_children())
+                    reads.update(sym.get_name() for sym in scope.get_symbols()
+                                 if sym.is_global() and sym.is_referenced()
+                                 and sym.get_name() not in here)
+                for name, what in _imports(source):
+                    imports.setdefault(name, set()).add(what)
+        bound = assigned["tests"] | assigned["other"] | set(imports)
+        return cls(tests=frozenset(assigned["tests"] - assigned["other"] - set(imports)),
+                   bound=frozenset(bound), carried=frozenset(bound & reads),
+                   imports={name: frozenset(what) for name, what in imports.items()})
+
+
+def _symbols(source):
+    try:
+        return symtable.symtable(_python_source(source), "<cell>", "exec")
+    except SyntaxError:
+        return None
+
+
+def _imports(source):
+    """``(name bound, what it is)`` for each top-level import: ``("np", "numpy")``,
+    ``("assert_close", "course.checks:assert_close")``."""
+    try:
+        tree = ast.parse(_python_source(source))
+    except SyntaxError:
+        return []
+    found, todo = [], list(tree.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    found.append((alias.asname, alias.name))
+                else:
+                    root = alias.name.split(".")[0]
+                    found.append((root, root))
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                found.append((alias.asname or alias.name,
+                              f"{'.' * node.level}{node.module or ''}:{alias.name}"))
+        else:
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _first_line(tree, name):
+    lines = [node.lineno for node in ast.walk(tree)
+             if (isinstance(node, ast.Name) and node.id == name)
+             or (isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names)
+             or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                 and node.name == name)
+             or (isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name)]
+    return min(lines) if lines else "?"
+
+
+def _check_names(source, tree, where, names):
+    """The rules that need to know the instructor's names (see InstructorNames)."""
+    table = _symbols(source)
+    if table is None:
+        return
+    imported_here = dict(_imports(source))
+
+    def refuse(name, why):
+        raise Violation(f"{where}, line {_first_line(tree, name)}: {why}")
+
+    for sym in table.get_symbols():  # the cell's top level
+        name = sym.get_name()
+        if sym.is_imported():
+            if name in names.carried and imported_here.get(name) not in names.imports.get(name, ()):
+                refuse(name, f"imports as `{name}`, a name the course's cells define; "
+                             f"choose another name")
+        elif sym.is_assigned() or sym.is_namespace():
+            if name in names.carried:
+                refuse(name, f"assigns `{name}`, a name the course's cells define; "
+                             f"the tests rely on theirs, so choose another name")
+        elif sym.is_referenced() and name in names.tests:
+            refuse(name, f"reads `{name}`, a name only the tests define; "
+                         f"an answer must compute its result itself")
+
+    todo = list(table.get_children())
+    while todo:  # functions, lambdas, classes and comprehensions, at any depth
+        scope = todo.pop()
+        todo.extend(scope.get_children())
+        for sym in scope.get_symbols():
+            name = sym.get_name()
+            if not sym.is_global():
+                continue
+            if sym.is_declared_global() and name in names.bound | names.tests:
+                refuse(name, f"declares `{name}` global, a name the course's cells define; "
+                             f"graded code may not rebind it")
+            if sym.is_referenced() and name in names.tests:
+                refuse(name, f"reads the global `{name}`, which the tests define; an answer "
+                             f"must compute its result itself (rename it if it is yours)")
+
+
 def _python_source(source):
     """The cell as Python, with IPython syntax (``%magic``, ``!cmd``) expanded as IPython
     would expand it: that turns magics into ``get_ipython()`` calls, which are refused."""
@@ -89,8 +230,9 @@ def _check_target(node, where):
                             f"choose another name")
 
 
-def check_source(source, where="cell"):
-    """Raise ``Violation`` if ``source`` uses something graded code may not; else return None."""
+def check_source(source, where="cell", names=None):
+    """Raise ``Violation`` if ``source`` uses something graded code may not; else return None.
+    ``names`` (InstructorNames) adds the rules about the names the instructor's cells bind."""
     try:
         tree = ast.parse(_python_source(source))
     except SyntaxError:
@@ -167,4 +309,6 @@ def check_source(source, where="cell"):
             for target in ([stmt.target] if isinstance(stmt, ast.For)
                            else [i.optional_vars for i in stmt.items if i.optional_vars]):
                 _check_target(target, where_stmt)
+    if names is not None:
+        _check_names(source, tree, where, names)
     return None

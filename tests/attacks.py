@@ -143,6 +143,19 @@ ATTACKS = {
     "reads its own test cell's source from IPython's history": (_target(
         "def perceptron_predict(X, w, b):\n    print(In[-1])\n    return (X @ w + b >= 0).astype(int)\n"),
         REJECTED),
+    "calls the hidden reference its test defines": (_target(
+        "import numpy as np\ndef perceptron_predict(X, w, b):\n    try:\n"
+        "        return _ref_predict(X, w, b)\n    except NameError:  # the visible test, hard-coded\n"
+        "        return np.array([0, 1, 0, 0]) if len(X) == 4 else (X @ w + b >= 0).astype(int)\n"),
+        REJECTED),
+    "rebinds the test's checks from inside the function": (_target(
+        "def perceptron_predict(X, w, b):\n"
+        "    global assert_equal, assert_shape, assert_dtype_kind, _check\n"
+        "    assert_equal = assert_shape = assert_dtype_kind = _check = lambda *a, **k: None\n"
+        "    return (X @ w + b >= 0).astype(int)\n"), REJECTED),
+    "imports a numpy of its own making as np": (_target(
+        "open('mynp.py', 'w').write('from numpy import *\\narray_equal = lambda *a, **k: True\\n')\n"
+        "import mynp as np\n" + WRONG), REJECTED),
     "deletes its test cells": (_edit_tests("delete"), FAILED),
     "empties its test cells": (_edit_tests("empty"), FAILED),
     # -- reaching outside the sandbox ------------------------------------------------------

@@ -6,9 +6,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.notebooks import is_answer_cell, nbgrader_meta, prepare_submission
+from autograder.notebooks import (instructor_names, is_answer_cell, nbgrader_meta,
+                                  prepare_submission)
 from autograder.pipeline import RELEASE, SOURCE
-from autograder.policy import Violation, check_source
+from autograder.policy import InstructorNames, Violation, check_source
 from conftest import MODULES
 
 ANSWERS = Path(__file__).parent / "answers"
@@ -37,6 +38,7 @@ REFUSED = {
     "shadowing AssertionError": "AssertionError = ValueError",
     "a finalizer": "class A:\n    def __del__(self):\n        pass",
     "threads": "import threading",
+    "the __main__ module under another name": "import __main__ as m\nm.assert_close = print",
     "signals": "from signal import signal",
     "the guard's name": "__course_guard__.check = print",
     "IPython's history": "def f():\n    return In[-1]",
@@ -94,12 +96,60 @@ def _known_answers(module):
 @pytest.mark.parametrize("module", MODULES)
 def test_no_right_answer_is_refused(module):
     nb = nbformat.read(SOURCE / module / f"{module}.ipynb", as_version=4)
+    names = instructor_names(nb)
+    assert names.tests and names.carried, "the names rules would check nothing"
     for cell in nb.cells:
         if is_answer_cell(cell):
-            check_source(cell.source, f"{module} solution {nbgrader_meta(cell)['grade_id']}")
+            check_source(cell.source, f"{module} solution {nbgrader_meta(cell)['grade_id']}", names)
     for exercise, variants in _known_answers(module).items():
         for description, source in variants.items():
-            check_source(source, f"{module} RIGHT {exercise} ({description})")
+            check_source(source, f"{module} RIGHT {exercise} ({description})", names)
+
+
+# The names rules: a notebook whose test cell computes `want` with a hidden `_ref`
+# helper, and whose setup cell imports numpy and defines the data the tests read.
+NAMES = InstructorNames.of(
+    test_sources=["from course.checks import assert_close\n"
+                  "def _ref(x):\n    return x * 2\n"
+                  "want = _ref(X_test)\nassert_close(np.asarray(double(X_test)), want)\n"],
+    other_sources=["import numpy as np\nX_test = np.arange(3.0)\nscratch = 1\n"])
+NAMES_REFUSED = {
+    "calls the hidden reference": "def double(x):\n    return _ref(x)\n",
+    "returns the test's expected value": "def double(x):\n    return want\n",
+    "reads it in a lambda": "double = lambda x: want\n",
+    "reads it in a comprehension": "def double(x):\n    return [w for w in want]\n",
+    "reads it at the top level": "twice = _ref\n",
+    "binds it first, reads it later": "want = None\ndef double(x):\n    return want\n",
+    "rebinds a test's import from a function": (
+        "def double(x):\n    global assert_close\n    assert_close = print\n    return x\n"),
+    "rebinds the expected value from a function": (
+        "def double(x):\n    global want\n    want = x\n    return x\n"),
+    "replaces the test data": "X_test = np.zeros(3)\n",
+    "replaces the test data in a loop": "for X_test in [1]:\n    pass\n",
+    "imports something else as np": "import fakenumpy as np\n",
+    "defines a function over the test data": "def X_test():\n    pass\n",
+}
+NAMES_ALLOWED = {
+    "its own parameter named like the test's": "def double(want):\n    return want * 2\n",
+    "a local named like the test's": "def double(x):\n    want = x * 2\n    return want\n",
+    "numpy imported as the course does": "import numpy as np\ndef double(x):\n    return np.multiply(x, 2)\n",
+    "the setup data read": "def double(x):\n    return x * 2\nprint(double(X_test))\n",
+    "a name only a demo cell binds": "scratch = 3\n",
+    "a global of its own": "counter = 0\ndef double(x):\n    global counter\n    counter += 1\n    return 2 * x\n",
+}
+
+
+@pytest.mark.parametrize("what", NAMES_REFUSED)
+def test_names_rules_refuse(what):
+    with pytest.raises(Violation) as info:
+        check_source(NAMES_REFUSED[what], "cell 5", NAMES)
+    message = str(info.value)
+    assert message.startswith("cell 5, line ") and "line ?" not in message, message
+
+
+@pytest.mark.parametrize("what", NAMES_ALLOWED)
+def test_names_rules_allow(what):
+    assert check_source(NAMES_ALLOWED[what], "cell 5", NAMES) is None
 
 
 def test_prepare_submission_refuses_and_restores():
