@@ -28,7 +28,7 @@ FORBIDDEN_MODULES = {
     "pdb", "bdb", "faulthandler", "tracemalloc", "marshal", "pickle", "dill", "cloudpickle",
     "pkgutil", "runpy", "site", "sysconfig", "imp", "zipimport", "types", "dis", "trace",
     "sitecustomize", "usercustomize", "posix", "resource", "subprocess", "socket", "pty",
-    "__main__",
+    "__main__", "traceback", "profile", "cProfile",
 }
 # Calls that read or write namespaces by name, compile code, or wait for a person.
 FORBIDDEN_CALLS = {
@@ -181,6 +181,8 @@ def _check_names(source, tree, where, names):
     def refuse(name, why):
         raise Violation(f"{where}, line {_first_line(tree, name)}: {why}")
 
+    # ``_`` is IPython's last output: a learner's code may assign it, never read the kernel's.
+    secret = names.tests | {"_"}
     for sym in table.get_symbols():  # the cell's top level
         name = sym.get_name()
         if sym.is_imported():
@@ -191,8 +193,8 @@ def _check_names(source, tree, where, names):
             if name in names.carried:
                 refuse(name, f"assigns `{name}`, a name the course's cells define; "
                              f"the tests rely on theirs, so choose another name")
-        elif sym.is_referenced() and name in names.tests:
-            refuse(name, f"reads `{name}`, a name only the tests define; "
+        elif sym.is_referenced() and name in secret:
+            refuse(name, f"reads `{name}`, a name only the tests (or the kernel) define; "
                          f"an answer must compute its result itself")
 
     todo = list(table.get_children())
@@ -206,8 +208,8 @@ def _check_names(source, tree, where, names):
             if sym.is_declared_global() and name in names.bound | names.tests:
                 refuse(name, f"declares `{name}` global, a name the course's cells define; "
                              f"graded code may not rebind it")
-            if sym.is_referenced() and name in names.tests:
-                refuse(name, f"reads the global `{name}`, which the tests define; an answer "
+            if sym.is_referenced() and name in secret:
+                refuse(name, f"reads the global `{name}`, which the tests (or the kernel) define; an answer "
                              f"must compute its result itself (rename it if it is yours)")
 
 

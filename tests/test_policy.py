@@ -127,6 +127,10 @@ NAMES_REFUSED = {
     "replaces the test data": "X_test = np.zeros(3)\n",
     "replaces the test data in a loop": "for X_test in [1]:\n    pass\n",
     "imports something else as np": "import fakenumpy as np\n",
+    "reads IPython's last output": "def double(x):\n    return _\n",
+    "the caller's locals through traceback": (
+        "from traceback import StackSummary, walk_stack\n"
+        "def double(x):\n    return StackSummary.extract(walk_stack(None), capture_locals=True)\n"),
     "defines a function over the test data": "def X_test():\n    pass\n",
 }
 NAMES_ALLOWED = {
@@ -135,6 +139,7 @@ NAMES_ALLOWED = {
     "numpy imported as the course does": "import numpy as np\ndef double(x):\n    return np.multiply(x, 2)\n",
     "the setup data read": "def double(x):\n    return x * 2\nprint(double(X_test))\n",
     "a name only a demo cell binds": "scratch = 3\n",
+    "_ as a throwaway": "def double(x):\n    for _ in range(2):\n        pass\n    a, _ = x, 1\n    return 2 * a\n",
     "a global of its own": "counter = 0\ndef double(x):\n    global counter\n    counter += 1\n    return 2 * x\n",
 }
 
