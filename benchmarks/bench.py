@@ -11,6 +11,7 @@ callback that changes the artists plus a full Agg render of the figure.
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -40,6 +41,7 @@ def time_notebook(path):
         client.execute()
     finally:
         km.shutdown_kernel(now=True)  # a kernel we started is ours to stop
+        shutil.rmtree(sockets, ignore_errors=True)
     wall = time.perf_counter() - start
     errors = sum(1 for c in nb.cells if c.cell_type == "code"
                  for o in c.outputs if o.output_type == "error")
