@@ -110,8 +110,11 @@ def instructor_names(source_nb):
     from .policy import InstructorNames
 
     code = [c for c in source_nb.cells if c.get("cell_type") == "code" and not is_answer_cell(c)]
-    return InstructorNames.of([c.source for c in code if is_test_cell(c)],
-                              [c.source for c in code if not is_test_cell(c)])
+    tests = [c for c in code if is_test_cell(c)]
+    others = [c for c in code if not is_test_cell(c)]
+    return InstructorNames.of([c.source for c in tests], [c.source for c in others],
+                              [nbgrader_meta(c).get("grade_id") for c in tests],
+                              [nbgrader_meta(c).get("grade_id") for c in others])
 
 
 def prepare_submission(nb, release_nb, names=None):
@@ -144,19 +147,29 @@ def prepare_submission(nb, release_nb, names=None):
     for cell in nb.cells:  # nbgrader metadata with an id the course never gave out is a disguise
         if nbgrader_meta(cell) and nbgrader_meta(cell).get("grade_id") not in known:
             cell.metadata.pop("nbgrader")
+    present = {nbgrader_meta(c).get("grade_id") for c in nb.cells if is_test_cell(c)}
+    for cell in release_nb.cells:
+        if is_test_cell(cell) and nbgrader_meta(cell).get("grade_id") not in present:
+            nb.cells.append(copy.deepcopy(cell))
+
+    def instructors(cell):  # its source will be the instructor's: its grade id, else None
+        meta = nbgrader_meta(cell)
+        if cell.get("cell_type") == "code" and (meta.get("grade") or meta.get("locked")) \
+                and not meta.get("solution") and meta.get("grade_id") in fixed:
+            return meta["grade_id"]
+        return None
+
+    order = [instructors(c) for c in nb.cells]
+    harmed = names.harmed(order)
     answers = [i for i, c in enumerate(nb.cells) if is_answer_cell(c)]
     for i, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
-            continue
-        meta = nbgrader_meta(cell)
-        if (meta.get("grade") or meta.get("locked")) and not meta.get("solution") \
-                and meta.get("grade_id") in fixed:
+        if cell.get("cell_type") != "code" or order[i] is not None:
             continue
         later = [j for j in answers if j >= i]
         owner = nbgrader_meta(nb.cells[later[0]]).get("grade_id") if later else (
             nbgrader_meta(nb.cells[answers[-1]]).get("grade_id") if answers else None)
         try:
-            check_source(cell.source, f"cell {i + 1}", names)
+            check_source(cell.source, f"cell {i + 1}", names, harmed[i])
         except Violation as exc:
             if is_answer_cell(cell):
                 cell.source = STUB
@@ -164,8 +177,4 @@ def prepare_submission(nb, release_nb, names=None):
             else:
                 cell.source = f"# left out by the grader: {exc}"
                 refused.setdefault(owner, f"note: a cell you added was left out ({exc})")
-    present = {nbgrader_meta(c).get("grade_id") for c in nb.cells if is_test_cell(c)}
-    for cell in release_nb.cells:
-        if is_test_cell(cell) and nbgrader_meta(cell).get("grade_id") not in present:
-            nb.cells.append(copy.deepcopy(cell))
     return nb, refused

@@ -92,38 +92,68 @@ class InstructorNames:
     bound: frozenset = frozenset()
     carried: frozenset = frozenset()
     imports: dict = field(default_factory=dict)
+    #: grade id -> (names the cell binds, names it reads without binding them)
+    cells: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, test_sources, other_sources):
-        """From the sources of the test cells and of the other instructor cells."""
+    def of(cls, test_sources, other_sources, test_ids=None, other_ids=None):
+        """From the sources of the test cells and of the other instructor cells (and
+        their nbgrader grade ids, which ``harmed`` needs)."""
         assigned = {"tests": set(), "other": set()}
-        imports, reads = {}, set()
-        for kind, sources in (("tests", test_sources), ("other", other_sources)):
-            for source in sources:
-                table = _symbols(source)
-                if table is None:
-                    continue
-                here = set()
-                for sym in table.get_symbols():
-                    if sym.is_imported() or sym.is_assigned() or sym.is_namespace():
-                        here.add(sym.get_name())
-                        if not sym.is_imported():
-                            assigned[kind].add(sym.get_name())
-                    elif sym.is_referenced():
-                        reads.add(sym.get_name())
-                todo = list(table.get_children())
-                while todo:
-                    scope = todo.pop()
-                    todo.extend(scope.get_children())
-                    reads.update(sym.get_name() for sym in scope.get_symbols()
-                                 if sym.is_global() and sym.is_referenced()
-                                 and sym.get_name() not in here)
+        imports, reads, cells = {}, set(), {}
+        for kind, sources, ids in (("tests", test_sources, test_ids),
+                                   ("other", other_sources, other_ids)):
+            for k, source in enumerate(sources):
+                binds, free = _bindings(source)
+                assigned[kind].update(name for name in binds if name not in dict(_imports(source)))
+                reads.update(free)
                 for name, what in _imports(source):
                     imports.setdefault(name, set()).add(what)
+                if ids is not None and ids[k]:
+                    cells[ids[k]] = (frozenset(binds), frozenset(free))
         bound = assigned["tests"] | assigned["other"] | set(imports)
         return cls(tests=frozenset(assigned["tests"] - assigned["other"] - set(imports)),
                    bound=frozenset(bound), carried=frozenset(bound & reads),
-                   imports={name: frozenset(what) for name, what in imports.items()})
+                   imports={name: frozenset(what) for name, what in imports.items()},
+                   cells=cells)
+
+    def harmed(self, order):
+        """For a notebook's cells in the order they will run, each an instructor cell's
+        grade id or ``None`` for a cell of the learner's: the names a learner's cell at
+        each position may not rebind, ``{position: names}``. Rebinding a name harms the
+        tests when the next instructor cell after it that uses the name reads it (rather
+        than binding it afresh)."""
+        nearest, harmed = {}, {}
+        for position in range(len(order) - 1, -1, -1):
+            gid = order[position]
+            if gid is None or gid not in self.cells:
+                harmed[position] = frozenset(n for n, use in nearest.items()
+                                             if use == "read" and n in self.bound)
+                continue
+            binds, free = self.cells[gid]
+            nearest.update({name: "bind" for name in binds})
+            nearest.update({name: "read" for name in free})
+        return harmed
+
+
+def _bindings(source):
+    """``(names the cell binds at its top level, names it reads without binding them)``."""
+    table = _symbols(source)
+    if table is None:
+        return set(), set()
+    binds, free = set(), set()
+    for sym in table.get_symbols():
+        if sym.is_imported() or sym.is_assigned() or sym.is_namespace():
+            binds.add(sym.get_name())
+        elif sym.is_referenced():
+            free.add(sym.get_name())
+    todo = list(table.get_children())
+    while todo:
+        scope = todo.pop()
+        todo.extend(scope.get_children())
+        free.update(sym.get_name() for sym in scope.get_symbols()
+                    if sym.is_global() and sym.is_referenced() and sym.get_name() not in binds)
+    return binds, free
 
 
 def _symbols(source):
@@ -171,8 +201,10 @@ def _first_line(tree, name):
     return min(lines) if lines else "?"
 
 
-def _check_names(source, tree, where, names):
-    """The rules that need to know the instructor's names (see InstructorNames)."""
+def _check_names(source, tree, where, names, harmed=None):
+    """The rules that need to know the instructor's names (see InstructorNames);
+    ``harmed``: the names this cell may not rebind (default: every carried name)."""
+    harmed = names.carried if harmed is None else harmed
     table = _symbols(source)
     if table is None:
         return
@@ -186,11 +218,11 @@ def _check_names(source, tree, where, names):
     for sym in table.get_symbols():  # the cell's top level
         name = sym.get_name()
         if sym.is_imported():
-            if name in names.carried and imported_here.get(name) not in names.imports.get(name, ()):
+            if name in harmed and imported_here.get(name) not in names.imports.get(name, ()):
                 refuse(name, f"imports as `{name}`, a name the course's cells define; "
                              f"choose another name")
         elif sym.is_assigned() or sym.is_namespace():
-            if name in names.carried:
+            if name in harmed:
                 refuse(name, f"assigns `{name}`, a name the course's cells define; "
                              f"the tests rely on theirs, so choose another name")
         elif sym.is_referenced() and name in secret:
@@ -232,9 +264,11 @@ def _check_target(node, where):
                             f"choose another name")
 
 
-def check_source(source, where="cell", names=None):
+def check_source(source, where="cell", names=None, harmed=None):
     """Raise ``Violation`` if ``source`` uses something graded code may not; else return None.
-    ``names`` (InstructorNames) adds the rules about the names the instructor's cells bind."""
+    ``names`` (InstructorNames) adds the rules about the names the instructor's cells bind;
+    ``harmed`` narrows the names the cell may not rebind to those that matter where it
+    stands (``InstructorNames.harmed``)."""
     try:
         tree = ast.parse(_python_source(source))
     except SyntaxError:
@@ -312,5 +346,5 @@ def check_source(source, where="cell", names=None):
                            else [i.optional_vars for i in stmt.items if i.optional_vars]):
                 _check_target(target, where_stmt)
     if names is not None:
-        _check_names(source, tree, where, names)
+        _check_names(source, tree, where, names, harmed)
     return None

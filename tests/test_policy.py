@@ -176,3 +176,22 @@ def test_prepare_submission_refuses_and_restores():
     assert prepared.cells[0].source.startswith("# left out by the grader")
     assert prepared.cells[-1].source == tests[-1].source, "a deleted test cell must come back"
     assert nb.cells[0].source == "import gc", "the learner's notebook is not modified"
+
+
+def test_rebinding_matters_only_where_an_instructor_cell_reads_the_name_next():
+    names = InstructorNames.of(["from course.checks import assert_close\n"
+                                "assert_close(model(X_test), 1)\n"],
+                               ["X_test = [1]\nmodel = None\n", "print(X_test)\n",
+                                "X_test = [2]\n"],
+                               test_ids=["t"], other_ids=["setup", "show", "again"])
+    # learner cells at 0, 2, 4 and 6 around: setup, show (reads X_test), again (rebinds), t
+    order = [None, "setup", None, "show", None, "again", None, "t"]
+    harmed = names.harmed(order)
+    assert harmed[0] == frozenset()                   # setup binds both afterwards
+    assert harmed[2] == {"X_test", "model"}           # show reads X_test; t reads model
+    assert harmed[4] == {"model"}                     # again binds X_test before t reads it
+    assert harmed[6] == {"X_test", "model"}
+    assert check_source("X_test = 0\n", "cell 1", names, harmed[0]) is None
+    with pytest.raises(Violation, match="`X_test`"):
+        check_source("X_test = 0\n", "cell 3", names, harmed[2])
+    assert check_source("X_test = 0\n", "cell 5", names, harmed[4]) is None
