@@ -132,7 +132,7 @@ def prepare_submission(nb, release_nb, names=None):
     """
     import copy
 
-    from .policy import Violation, check_source
+    from .policy import Violation, check_source, leave_out
 
     nb = copy.deepcopy(nb)
     if names is None:
@@ -169,7 +169,22 @@ def prepare_submission(nb, release_nb, names=None):
         owner = nbgrader_meta(nb.cells[later[0]]).get("grade_id") if later else (
             nbgrader_meta(nb.cells[answers[-1]]).get("grade_id") if answers else None)
         try:
-            check_source(cell.source, f"cell {i + 1}", names, harmed[i])
+            left_out = []
+            for _ in range(100):  # a statement that breaks a names rule is left out, not the cell
+                try:
+                    check_source(cell.source, f"cell {i + 1}", names, harmed[i])
+                    break
+                except Violation as exc:
+                    shorter = leave_out(cell.source, exc.statements, exc) if exc.statements else None
+                    if shorter is None:
+                        raise
+                    cell.source = shorter
+                    left_out.append(str(exc))
+            else:
+                raise Violation(f"cell {i + 1}: too many statements break the names rules")
+            if left_out:
+                refused.setdefault(owner, f"note: the grader left out {left_out[0]}"
+                                          + (f" (and {len(left_out) - 1} more)" if len(left_out) > 1 else ""))
         except Violation as exc:
             if is_answer_cell(cell):
                 cell.source = STUB

@@ -70,7 +70,14 @@ FORMAT_DUNDER = re.compile(r"\{[^{}]*\.__\w+__")
 
 
 class Violation(Exception):
-    """Code the grader will not run; ``str()`` is one line for the learner."""
+    """Code the grader will not run; ``str()`` is one line for the learner.
+
+    ``statements``: where only some top-level statements break a names rule, their
+    ``(first line, last line)``; the grader may leave those out instead of the cell."""
+
+    def __init__(self, message, statements=()):
+        super().__init__(message)
+        self.statements = tuple(statements)
 
 
 @dataclass(frozen=True)
@@ -201,6 +208,44 @@ def _first_line(tree, name):
     return min(lines) if lines else "?"
 
 
+def _module_scope_uses(stmt):
+    """``(names bound, names read)`` by a top-level statement in the module's scope
+    (not inside the functions, classes, lambdas and comprehensions it defines)."""
+    binds, reads = set(), set()
+    nested = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            binds.add(node.name)
+            todo.extend(node.decorator_list)
+            if isinstance(node, ast.ClassDef):
+                todo.extend(node.bases + [k.value for k in node.keywords])
+            else:
+                todo.extend(node.args.defaults + [d for d in node.args.kw_defaults if d])
+            continue
+        if isinstance(node, nested):
+            continue
+        if isinstance(node, ast.Name):
+            (reads if isinstance(node.ctx, ast.Load) else binds).add(node.id)
+        elif isinstance(node, ast.alias):
+            binds.add(node.asname or node.name.split(".")[0])
+        todo.extend(ast.iter_child_nodes(node))
+    return binds, reads
+
+
+def _statements(tree, name, use):
+    """Line ranges of the top-level statements that bind (``use`` "bind") or read
+    (``use`` "read") ``name`` in the module's scope."""
+    found = []
+    for stmt in tree.body:
+        binds, reads = _module_scope_uses(stmt)
+        if name in (binds if use == "bind" else reads):
+            first = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+            found.append((first, stmt.end_lineno))
+    return found
+
+
 def _check_names(source, tree, where, names, harmed=None):
     """The rules that need to know the instructor's names (see InstructorNames);
     ``harmed``: the names this cell may not rebind (default: every carried name)."""
@@ -210,8 +255,10 @@ def _check_names(source, tree, where, names, harmed=None):
         return
     imported_here = dict(_imports(source))
 
-    def refuse(name, why):
-        raise Violation(f"{where}, line {_first_line(tree, name)}: {why}")
+    def refuse(name, why, use=None):
+        statements = _statements(tree, name, use) if use else []
+        line = statements[0][0] if statements else _first_line(tree, name)
+        raise Violation(f"{where}, line {line}: {why}", statements)
 
     # ``_`` is IPython's last output: a learner's code may assign it, never read the kernel's.
     secret = names.tests | {"_"}
@@ -220,14 +267,14 @@ def _check_names(source, tree, where, names, harmed=None):
         if sym.is_imported():
             if name in harmed and imported_here.get(name) not in names.imports.get(name, ()):
                 refuse(name, f"imports as `{name}`, a name the course's cells define; "
-                             f"choose another name")
+                             f"choose another name", "bind")
         elif sym.is_assigned() or sym.is_namespace():
             if name in harmed:
                 refuse(name, f"assigns `{name}`, a name the course's cells define; "
-                             f"the tests rely on theirs, so choose another name")
+                             f"the tests rely on theirs, so choose another name", "bind")
         elif sym.is_referenced() and name in secret:
             refuse(name, f"reads `{name}`, a name only the tests (or the kernel) define; "
-                         f"an answer must compute its result itself")
+                         f"an answer must compute its result itself", "read")
 
     todo = list(table.get_children())
     while todo:  # functions, lambdas, classes and comprehensions, at any depth
@@ -243,6 +290,19 @@ def _check_names(source, tree, where, names, harmed=None):
             if sym.is_referenced() and name in secret:
                 refuse(name, f"reads the global `{name}`, which the tests (or the kernel) define; an answer "
                              f"must compute its result itself (rename it if it is yours)")
+
+
+def leave_out(source, statements, why):
+    """``source`` with the top-level ``statements`` (line ranges) turned into comments,
+    or None where the lines of ``source`` are not those the ranges were taken from
+    (IPython syntax)."""
+    lines = source.splitlines()
+    if _python_source(source).splitlines() != lines:
+        return None
+    for first, last in statements:
+        for k in range(first - 1, last):
+            lines[k] = f"# left out by the grader: {why}" if k == first - 1 else f"# {lines[k]}"
+    return "\n".join(lines) + "\n"
 
 
 def _python_source(source):

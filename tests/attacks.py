@@ -155,7 +155,7 @@ ATTACKS = {
         "    return (X @ w + b >= 0).astype(int)\n"), REJECTED),
     "imports a numpy of its own making as np": (_target(
         "open('mynp.py', 'w').write('from numpy import *\\narray_equal = lambda *a, **k: True\\n')\n"
-        "import mynp as np\n" + WRONG), REJECTED),
+        "import mynp as np\n" + WRONG), FAILED),  # the test imports numpy itself: harmless
     "deletes its test cells": (_edit_tests("delete"), FAILED),
     "empties its test cells": (_edit_tests("empty"), FAILED),
     # -- reaching outside the sandbox ------------------------------------------------------

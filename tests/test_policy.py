@@ -195,3 +195,31 @@ def test_rebinding_matters_only_where_an_instructor_cell_reads_the_name_next():
     with pytest.raises(Violation, match="`X_test`"):
         check_source("X_test = 0\n", "cell 3", names, harmed[2])
     assert check_source("X_test = 0\n", "cell 5", names, harmed[4]) is None
+
+
+def test_a_statement_that_breaks_a_names_rule_is_left_out_not_the_answer():
+    """A right answer with a leftover debugging line that reads a test's variable, or
+    that rebinds data an instructor cell reads next, keeps its marks: only those
+    top-level statements are left out, and the exercise's message says so."""
+    from test_grading import student_notebook
+
+    module = "01_perceptron"
+    if module not in MODULES:
+        pytest.skip(f"no {module}")
+    blank = nbformat.read(RELEASE / module / f"{module}.ipynb", as_version=4)
+    names = instructor_names(nbformat.read(SOURCE / module / f"{module}.ipynb", as_version=4))
+    nb = student_notebook(module)
+    cell = next(c for c in nb.cells
+                if is_answer_cell(c) and nbgrader_meta(c)["grade_id"] == "perceptron_update")
+    right = cell.source
+    cell.source = right + "\nprint(pred)\ndata = None\n"
+    prepared, refused = prepare_submission(nb, blank, names)
+    got = next(c for c in prepared.cells
+               if is_answer_cell(c) and nbgrader_meta(c)["grade_id"] == "perceptron_update").source
+    assert got.startswith(right), "the answer itself must be kept"
+    tail = got[len(right):].splitlines()
+    assert [line.split(":")[0] for line in tail if line] == ["# left out by the grader"] * 2, tail
+    assert "`pred`" in tail[1] and "`data`" in tail[2]
+    assert refused == {"perceptron_update": refused["perceptron_update"]}
+    assert refused["perceptron_update"].startswith("note: the grader left out ")
+    assert cell.source.endswith("data = None\n"), "the learner's notebook is not modified"
