@@ -70,19 +70,6 @@ ALLOWED = {
 }
 
 
-@pytest.mark.parametrize("what", REFUSED)
-def test_refused(what):
-    with pytest.raises(Violation) as info:
-        check_source(REFUSED[what], "cell 3")
-    message = str(info.value)
-    assert message.startswith("cell 3, line ") and "\n" not in message
-
-
-@pytest.mark.parametrize("what", ALLOWED)
-def test_allowed(what):
-    assert check_source(ALLOWED[what]) is None
-
-
 def _known_answers(module):
     path = ANSWERS / f"{module}.py"
     if not path.is_file():
@@ -144,17 +131,27 @@ NAMES_ALLOWED = {
 }
 
 
-@pytest.mark.parametrize("what", NAMES_REFUSED)
-def test_names_rules_refuse(what):
+# Every case without the names rules, and the names cases with them.
+REFUSED_CASES = {**{what: (code, None) for what, code in REFUSED.items()},
+                 **{f"names: {what}": (code, NAMES) for what, code in NAMES_REFUSED.items()}}
+ALLOWED_CASES = {**{what: (code, None) for what, code in ALLOWED.items()},
+                 **{f"names: {what}": (code, NAMES) for what, code in NAMES_ALLOWED.items()}}
+
+
+@pytest.mark.parametrize("what", REFUSED_CASES)
+def test_refused(what):
+    code, names = REFUSED_CASES[what]
     with pytest.raises(Violation) as info:
-        check_source(NAMES_REFUSED[what], "cell 5", NAMES)
+        check_source(code, "cell 3", names)
     message = str(info.value)
-    assert message.startswith("cell 5, line ") and "line ?" not in message, message
+    assert message.startswith("cell 3, line ") and "line ?" not in message, message
+    assert "\n" not in message
 
 
-@pytest.mark.parametrize("what", NAMES_ALLOWED)
-def test_names_rules_allow(what):
-    assert check_source(NAMES_ALLOWED[what], "cell 5", NAMES) is None
+@pytest.mark.parametrize("what", ALLOWED_CASES)
+def test_allowed(what):
+    code, names = ALLOWED_CASES[what]
+    assert check_source(code, "cell 3", names) is None
 
 
 def test_prepare_submission_refuses_and_restores():
