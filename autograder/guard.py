@@ -3,8 +3,8 @@
 ``install(modules)`` runs in a hidden first cell, before any of the learner's
 code, and remembers what the tests rely on: every function and class of the
 protected modules (NumPy, PyTorch, ``course.checks``, the builtins, ... and
-whatever the test cells import), the methods of ``torch.Tensor`` and
-``nn.Module``, and IPython's hooks (input and AST transformers, the custom
+whatever the test cells import), the methods of every class those modules
+define (``torch.Tensor``, ``nn.Module``, ``nn.LSTMCell``, ...), and IPython's hooks (input and AST transformers, the custom
 exception handler, the trace and exception hooks).
 
 ``check(cell)`` runs first in every test cell: it fails the cell if anything
@@ -25,7 +25,8 @@ BASE_MODULES = ("builtins", "math", "random", "numpy", "numpy.linalg", "numpy.ra
                 "numpy.testing", "course", "course.checks")
 TORCH_MODULES = ("torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.nn.utils",
                  "torch.testing", "torch.linalg", "torch.autograd", "torch.optim",
-                 "torch.distributions")
+                 "torch.distributions", "torch.utils.data")
+# Classes whose methods are remembered even though their module may not export them.
 TORCH_CLASSES = ("Tensor", "nn.Module", "nn.Parameter")
 
 # Names IPython and ipykernel themselves rebind in the builtins around every cell.
@@ -49,6 +50,35 @@ class GradingIntegrityError(Exception):
 def _callables(namespace):
     return {name: value for name, value in list(namespace.items())
             if callable(value) or isinstance(value, types.ModuleType)}
+
+
+def _methods(cls):
+    """What a class does: its functions, static and class methods and properties
+    (``nn.LSTMCell.forward`` patched to call the learner's cell would make the
+    reference agree with any answer)."""
+    return {name: value for name, value in list(vars(cls).items())
+            if callable(value) or isinstance(value, (staticmethod, classmethod, property))}
+
+
+def _optimizer_hook(cls, attr, current):
+    """PyTorch wraps an optimizer class's ``step`` for its profiler when the first
+    instance is made (``Optimizer._patch_step_function``; on a subclass that inherits
+    ``step``, around the inherited one): wrappers of PyTorch's own making around a
+    remembered ``step`` of the class or an ancestor are PyTorch's doing."""
+    torch = sys.modules.get("torch")
+    if attr != "step" or torch is None or not isinstance(cls, type) \
+            or not issubclass(cls, torch.optim.Optimizer):
+        return False
+    maker = vars(torch.optim.Optimizer).get("profile_hook_step")
+    maker = getattr(maker, "__func__", maker)
+    codes = [c for c in getattr(getattr(maker, "__code__", None), "co_consts", ())
+             if isinstance(c, types.CodeType)]
+    steps = [_saved["classes"][k][1].get("step") for k in cls.__mro__ if k in _saved["classes"]]
+    wrapped = 0
+    while getattr(current, "hooked", False) is True and getattr(current, "__code__", None) in codes \
+            and wrapped < 8:
+        current, wrapped = getattr(current, "__wrapped__", None), wrapped + 1
+    return wrapped > 0 and any(current is step for step in steps if step is not None)
 
 
 def _shell():
@@ -98,7 +128,19 @@ def install(extra_modules=()):
             cls = torch
             for part in path.split("."):
                 cls = getattr(cls, part)
-            classes[f"torch.{path}"] = (cls, dict(vars(cls)))
+            classes[cls] = (f"torch.{path}", _methods(cls))
+    roots = {name.split(".")[0] for name in modules}
+    for name, mod in modules.items():  # every class a protected module defines
+        root = name.split(".")[0]
+        for attr, value in list(vars(mod).items()):
+            if isinstance(value, type) and value not in classes \
+                    and str(getattr(value, "__module__", "")).split(".")[0] == root:
+                classes[value] = (f"{name}.{attr}", _methods(value))
+    for cls in list(classes):  # and their ancestors (Tensor's methods live in its C base)
+        for base in cls.__mro__[1:]:
+            if base not in classes and base is not object \
+                    and str(getattr(base, "__module__", "")).split(".")[0] in roots:
+                classes[base] = (f"{base.__module__}.{base.__qualname__}", _methods(base))
     _saved["classes"] = classes
     _saved["hooks"] = _hooks()
 
@@ -116,9 +158,15 @@ def _problems():
                                     and getattr(current, "__wrapped__", None) is value):
                 continue
             found.append(f"{name}.{attr}")
-    for name, (cls, members) in _saved["classes"].items():
-        now = vars(cls)
-        found += [f"{name}.{attr}" for attr, value in members.items() if now.get(attr) is not value]
+    for cls, (name, members) in _saved["classes"].items():
+        now = _methods(cls)
+        for attr, value in members.items():
+            current = now.get(attr)
+            if current is not value and not _optimizer_hook(cls, attr, current):
+                found.append(f"{name}.{attr}")
+        # a method added to the class shadows the one it inherits
+        found += [f"{name}.{attr}" for attr in now.keys() - members.keys()
+                  if not _optimizer_hook(cls, attr, now[attr])]
     hooks = _hooks()
     for key, value in _saved["hooks"].items():
         if hooks.get(key) != value:  # bound methods are equal when function and owner are
