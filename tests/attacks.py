@@ -156,6 +156,11 @@ ATTACKS = {
     "imports a numpy of its own making as np": (_target(
         "open('mynp.py', 'w').write('from numpy import *\\narray_equal = lambda *a, **k: True\\n')\n"
         "import mynp as np\n" + WRONG), FAILED),  # the test imports numpy itself: harmless
+    "returns an object that equals anything": (_target(
+        "import numpy as np\nclass Agree(np.ndarray):\n    def __eq__(self, other):\n"
+        "        return np.ones(np.shape(other), dtype=bool)\n"
+        "def perceptron_predict(X, w, b):\n"
+        "    return (X @ w + b >= 0).astype(int).view(Agree)\n"), REJECTED),
     "deletes its test cells": (_edit_tests("delete"), FAILED),
     "empties its test cells": (_edit_tests("empty"), FAILED),
     # -- reaching outside the sandbox ------------------------------------------------------

@@ -37,6 +37,12 @@ REFUSED = {
     "shadowing a builtin": "def isinstance(a, b):\n    return True",
     "shadowing AssertionError": "AssertionError = ValueError",
     "a finalizer": "class A:\n    def __del__(self):\n        pass",
+    "an object equal to anything": "class Yes:\n    def __eq__(self, other):\n        return True",
+    "a tensor that answers torch's functions": (
+        "import torch\nclass T(torch.Tensor):\n    @classmethod\n"
+        "    def __torch_function__(cls, func, types, args=(), kwargs=None):\n        return True"),
+    "an array-like that answers numpy's functions": (
+        "class A:\n    def __array_function__(self, func, types, args, kwargs):\n        return True"),
     "threads": "import threading",
     "the __main__ module under another name": "import __main__ as m\nm.assert_close = print",
     "signals": "from signal import signal",
