@@ -118,9 +118,10 @@ class InstructorNames:
                                    ("other", other_sources, other_ids)):
             for k, source in enumerate(sources):
                 binds, free = _bindings(source)
-                assigned[kind].update(name for name in binds if name not in dict(_imports(source)))
+                imported = _imports(source)
+                assigned[kind].update(binds - {name for name, _ in imported})
                 reads.update(free)
-                for name, what in _imports(source):
+                for name, what in imported:
                     imports.setdefault(name, set()).add(what)
                 if ids is not None and ids[k]:
                     cells[ids[k]] = (frozenset(binds), frozenset(free))

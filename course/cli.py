@@ -161,8 +161,6 @@ def cmd_exchange(args):
         raise CourseError(f"exchange {step} needs --home DIR (the student's folder)")
     if step == "feedback" and not args.graded:
         raise CourseError("exchange feedback needs --graded DIR (the --out of course grade)")
-    if args.student is not None:
-        exchange.check_student(args.student)
     if step == "release":
         print(f"Released to {exchange.release_to_exchange(module, course_dir)}")
     elif step == "fetch":

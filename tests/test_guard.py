@@ -13,26 +13,26 @@ import torch, torch.nn as nn
 import autograder.guard as guard
 guard.install(["torch", "torch.nn", "torch.optim"])
 """
+
+
+def _fake_profiler_step(optimizer):
+    """A ``step`` for ``torch.optim.<optimizer>`` that does nothing, wrapped and marked
+    as PyTorch's profiler wrapper is (``functools.wraps`` around Adam's ``step``, ``hooked``)."""
+    return f"""
+        import functools
+        @functools.wraps(torch.optim.Adam.step)
+        def step(self, *a, **k):
+            return None
+        step.hooked = True
+        torch.optim.{optimizer}.step = step"""
+
+
 TAMPERING = {
     "a torch layer's forward": "nn.LSTMCell.forward = lambda self, *a, **k: None",
     "a property of a torch class": "nn.Module.training = property(lambda self: False)",
     "a static method of a torch class": "torch.optim.Adam._step_supports_amp_scaling = staticmethod(print)",
-    "an optimizer's step dressed as PyTorch's profiler hook": """
-        import functools
-        original = torch.optim.Adam.step
-        @functools.wraps(original)
-        def step(self, *a, **k):
-            return None
-        step.hooked = True
-        torch.optim.Adam.step = step""",
-    "a step added to an optimizer that inherits one": """
-        import functools
-        inherited = torch.optim.Adam.step
-        @functools.wraps(inherited)
-        def step(self, *a, **k):
-            return None
-        step.hooked = True
-        torch.optim.AdamW.step = step""",
+    "an optimizer's step dressed as PyTorch's profiler hook": _fake_profiler_step("Adam"),
+    "a step added to an optimizer that inherits one": _fake_profiler_step("AdamW"),
     "a Tensor method": "torch.Tensor.allclose = lambda *a, **k: True",
     "Tensor's C base, reached through mro()": """
         try:
