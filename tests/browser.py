@@ -268,6 +268,18 @@ def is_blank(data):
     return lo == hi
 
 
+def painted(locator, timeout_s=10):
+    """Whether the element shows more than one flat colour within ``timeout_s``: ipympl
+    sizes its canvas before the first image arrives, so one screenshot can be early."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if not is_blank(locator.screenshot()):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.25)
+
+
 class Notebook:
     """The notebook open in a Playwright page."""
 

@@ -130,7 +130,7 @@ def test_module_in_jupyterlab(module, chromium, lab, artifacts):
                                 "(its canvas stays 0 x 0 pixels)")
                 continue
             notebook.figure_output(i).screenshot(path=str(out / f"cell{i:02d}.png"))
-            if browser.is_blank(notebook.canvas(i).screenshot()):
+            if not browser.painted(notebook.canvas(i)):
                 problems.append(f"cell {i} (visualization): the figure is drawn blank")
             else:
                 drawn.append(i)
