@@ -14,6 +14,7 @@ from autograder.nbgrader_jobs import run_job
 from autograder.notebooks import exercises, is_answer_cell, is_test_cell, nbgrader_meta
 from autograder.pipeline import RELEASE, SOURCE, execute, source_notebook
 from conftest import MODULES
+from claims import REPORT, claim_cell, load
 from contract import CONTRACT
 
 ALL_NOTEBOOKS = sorted(SOURCE.glob("*/*.ipynb")) + sorted(RELEASE.glob("*/*.ipynb"))
@@ -88,10 +89,13 @@ def test_release_is_what_nbgrader_generates(module, tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("module", MODULES)
 def test_source_notebook_runs_and_every_test_cell_passes(module):
+    """The same run also holds the prose's numbers to it (tests/claims/)."""
     path = source_notebook(module)
-    nb = execute(_read(path), path.parent, mode="autograde", demote_stderr=False)
+    nb, claims = with_claims(_read(path), module)
+    nb = execute(nb, path.parent, mode="autograde", demote_stderr=False)
+    check_claims(nb, claims, module)
     for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or cell.metadata.get("course_claim"):
             continue
         errors = [f"{o.ename}: {o.evalue}" for o in cell.outputs if o.output_type == "error"]
         assert not errors, f"{module} cell {i} ({nbgrader_meta(cell).get('grade_id')}) failed: {errors}"
@@ -121,3 +125,37 @@ def test_every_test_cell_fails_on_the_unanswered_release(module):
               and any(o.output_type == "error" for o in c.outputs)]
     assert not hidden, (f"{module}: these visualization cells fail on the unanswered notebook "
                         f"(fall back to the built-in): {hidden}")
+
+
+def with_claims(nb, module):
+    """``nb`` with a cell after each claim's code cell that prints the run's value."""
+    claims, _ = load(module)
+    inserts = {}
+    for k, claim in enumerate(claims):
+        at = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and claim.after in c.source),
+                  None)
+        assert at is not None, f"{module}: claim {claim.text!r}: no code cell contains {claim.after!r}"
+        inserts.setdefault(at, []).append(k)
+    for at in sorted(inserts, reverse=True):
+        for k in reversed(inserts[at]):
+            cell = nbformat.v4.new_code_cell(claim_cell(k, claims[k]))
+            cell.metadata["course_claim"] = k
+            nb.cells.insert(at + 1, cell)
+    return nb, claims
+
+
+def check_claims(nb, claims, module):
+    seen, wrong = {}, []
+    for cell in nb.cells:
+        if "course_claim" not in cell.metadata:
+            continue
+        k = cell.metadata["course_claim"]
+        text = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+        errors = [f"{o.ename}: {o.evalue}" for o in cell.outputs if o.output_type == "error"]
+        assert not errors, f"{module}: claim {claims[k].text!r}: {claims[k].expr!r} failed: {errors}"
+        seen[k] = float(REPORT.search(text).group(2))
+    for k, claim in enumerate(claims):
+        if abs(seen[k] - claim.value) > claim.tol:
+            wrong.append(f"{claim.text!r} states {claim.value} ({claim.why or claim.expr}); "
+                         f"the run gives {seen[k]:.6g} (tolerance {claim.tol})")
+    assert not wrong, f"{module}: prose that the run contradicts:\n  " + "\n  ".join(wrong)
