@@ -288,7 +288,6 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     ``out/feedback/<student>/<module>.html`` and the gradebook. Kernels run in the
     sandbox unless ``sandbox`` is False."""
     module = resolve_module(module)
-    sandbox = _sandbox_choice(sandbox)
     submissions = Path(submissions)
     if not submissions.exists():
         raise CourseError(f"{submissions}: no such submissions folder")
@@ -305,6 +304,7 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CourseError(f"{out}: exists and is not a folder")
+    sandbox = _sandbox_choice(sandbox)  # the environment, once the arguments are known good
     out.mkdir(parents=True, exist_ok=True)
     db = db or sqlite_url(out / "gradebook.db")
     notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
