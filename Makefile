@@ -8,8 +8,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 # In parallel, one process per core; tests marked with one xdist_group share a worker
-# (and the class it grades once).
-PYTEST_ARGS ?= -n auto --dist loadgroup
+# (and the class it grades once); the 30 slowest tests are listed, to see where the time goes.
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=30
 
 .PHONY: install lab test release bench pictures clean
 

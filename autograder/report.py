@@ -8,8 +8,7 @@ It shows the score distribution; per exercise the pass rate, the mean score, the
 common failure messages and how well the exercise separates strong from weak students
 (item discrimination); the results that need a person (rejected, error, invalid,
 missing) with their reasons; the grading time per student; and pairs of students whose
-answers are alike (copydetect's winnowed fingerprints, the code every student was given
-left out).
+answers are alike (copydetect's fingerprints, the code every student was given left out).
 """
 import base64
 import csv
@@ -159,8 +158,7 @@ def _lines(code, slices):
     return [(i + 1, lines[i]) for i in sorted(touched) if i < len(lines) and lines[i].strip()]
 
 
-def similar_pairs(codes, given="", threshold=0.5, common=3, noise=25, guarantee=30,
-                  min_shared=60):
+def similar_pairs(codes, given="", threshold=0.5, common=3, noise=25, min_shared=60):
     """Pairs of students whose answers are alike.
 
     ``codes`` maps a student to their answer code; ``given`` is the code every student
@@ -169,13 +167,17 @@ def similar_pairs(codes, given="", threshold=0.5, common=3, noise=25, guarantee=
     (MOSS's rule: what many wrote alike is the obvious answer, not a copy). A pair is
     flagged when at least ``threshold`` of either student's own code is shared with the
     other, and at least ``min_shared`` characters of normalised code are shared.
+    Every k-gram of ``noise`` characters of the normalised code is a fingerprint (a
+    winnowing window of 1): answers are small, and winnowing would pick its fingerprints
+    by the values of Python's per-process string hashes, so that the same class could
+    get a slightly different report on each run.
     Returns the flagged pairs, most similar first."""
     import copy
 
     from copydetect import CodeFingerprint, compare_files
     from copydetect.utils import get_token_coverage
 
-    win = max(1, guarantee - noise + 1)
+    win = 1
 
     def fingerprint(code, drop=frozenset()):
         fp = CodeFingerprint("answer.py", noise, win, fp=io.StringIO(code))

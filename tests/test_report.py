@@ -20,7 +20,7 @@ import pytest
 
 from autograder.notebooks import exercises, is_answer_cell, nbgrader_meta
 from autograder.pipeline import RELEASE, source_notebook, write_csv
-from autograder.report import (build_report, export, given_code, read_export, read_grades,
+from autograder.report import (build_report, given_code, read_export, read_grades,
                                similar_pairs, submitted_codes, summarize)
 from conftest import ARTIFACTS, MODULES
 from harness import load_answers
@@ -251,6 +251,18 @@ def test_exports_parse_back_to_the_grades(synthesized, tmp_path, kind):
         assert list(csv.reader(open(path, encoding="utf-8")))[1][0].strip() == "Points Possible"
     else:
         assert header[0] == "Username"
+
+
+def test_the_report_command(synthesized, tmp_path):
+    target = tmp_path / "page.html"
+    proc = subprocess.run([sys.executable, "-m", "course.cli", "report", "perceptron", "--graded",
+                           synthesized["out"], "--out", target], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        next(ln for ln in proc.stdout.splitlines() if ln.startswith("similar: ada and bob (")),
+        f"Report: {target}"], proc.stdout
+    assert target.read_text(encoding="utf-8") == synthesized["path"].read_text(encoding="utf-8")
 
 
 def test_report_and_export_reject_bad_input(tmp_path):
