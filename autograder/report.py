@@ -23,6 +23,7 @@ from . import CourseError
 
 NEEDS_A_PERSON = ("rejected", "error", "invalid", "missing")
 NOT_ATTEMPTED = ("error", "invalid", "missing")  # no measure of what the student can do
+MAX_CODE = 200_000  # characters of one student's answers compared for similarity
 
 
 # -- reading ----------------------------------------------------------------------------
@@ -221,8 +222,8 @@ def submitted_codes(out, module, submissions=None):
         path = folder / module / f"{module}.ipynb"
         if not path.is_file():
             continue
-        try:
-            codes[folder.name] = answer_code(nbformat.read(path, as_version=4))
+        try:  # a flood of code is compared by its first MAX_CODE characters
+            codes[folder.name] = answer_code(nbformat.read(path, as_version=4))[:MAX_CODE]
         except Exception:  # noqa: BLE001 - a broken notebook has its status row already
             continue
     return codes
