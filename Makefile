@@ -1,11 +1,15 @@
 # Two commands do all set-up on a fresh machine with Python 3.11 and pip:
 #   make lab    installs the course and opens JupyterLab on the student notebooks
 #   make test   installs the course and runs the tests
+# Both first install the Debian packages they need (tools/system.py: as root or with
+# password-less sudo; otherwise it prints the apt-get line to run, and what needs it skips).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
-PYTEST_ARGS ?=
+# In parallel, one process per core; tests marked with one xdist_group share a worker
+# (and the class it grades once); the 30 slowest tests are listed, to see where the time goes.
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=30
 
 .PHONY: install lab test release bench pictures clean
 
@@ -17,10 +21,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lab: $(STAMP)
+	$(BIN)/python tools/system.py lab
 	$(BIN)/course lab
 
+# One OpenMP thread per process (unless set): parallel workers and their notebook kernels
+# would otherwise fight over the cores, as course grade's kernels would.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python tools/system.py test
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 release: $(STAMP)
 	$(BIN)/course release

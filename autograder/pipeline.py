@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from .notebooks import (exercises, instructor_names, prepare_submission, read_no
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
 RELEASE = ROOT / "release"
-CSV_COLUMNS = ["student", "module", "exercise", "score", "max_score", "status", "message"]
+# ``seconds``: the wall time of the student's grading run (blank where nothing ran).
+CSV_COLUMNS = ["student", "module", "exercise", "score", "max_score", "status", "message",
+               "seconds"]
 
 
 # -- modules ------------------------------------------------------------------
@@ -241,13 +244,17 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
         for done, student in enumerate(rows, 1):
             progress(done, total, student, rows[student])
 
+    def timed_job(*args, **kw):
+        start = time.monotonic()
+        return run_job(*args, **kw), time.monotonic() - start
+
     graded = []
     with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        running = {pool.submit(run_job, "autograde", root, db, module, student,
+        running = {pool.submit(timed_job, "autograde", root, db, module, student,
                                sandbox=sandbox, cell_timeout=cell_timeout): student
                    for student in to_grade}
         for future in as_completed(running):
-            student, result = running[future], future.result()
+            student, (result, seconds) = running[future], future.result()
             if result.get("success"):
                 rows[student] = _apply_refusals(_graded_rows(root, db, module, student, found),
                                                 refused.get(student, {}))
@@ -255,6 +262,8 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
             else:
                 rows[student] = _exercise_rows(student, module, found, "error",
                                                f"autograding failed: {_last_line(result)}")
+            for row in rows[student]:
+                row["seconds"] = round(seconds, 2)
             if progress:
                 progress(len(rows), total, student, rows[student])
 
@@ -288,7 +297,6 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     ``out/feedback/<student>/<module>.html`` and the gradebook. Kernels run in the
     sandbox unless ``sandbox`` is False."""
     module = resolve_module(module)
-    sandbox = _sandbox_choice(sandbox)
     submissions = Path(submissions)
     if not submissions.exists():
         raise CourseError(f"{submissions}: no such submissions folder")
@@ -305,6 +313,7 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CourseError(f"{out}: exists and is not a folder")
+    sandbox = _sandbox_choice(sandbox)  # the environment, once the arguments are known good
     out.mkdir(parents=True, exist_ok=True)
     db = db or sqlite_url(out / "gradebook.db")
     notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
@@ -344,7 +353,7 @@ def write_csv(path, rows):
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: (f"{row[k]:g}" if isinstance(row[k], float) else row[k])
+            writer.writerow({k: (f"{row[k]:g}" if isinstance(row.get(k), float) else row.get(k, ""))
                              for k in CSV_COLUMNS})
 
 

@@ -6,6 +6,8 @@
     course submit NOTEBOOK            grade your notebook with the hidden tests (self-study)
     course progress [--check]         where you stand in every module
     course grade MODULE --submissions DIR --out DIR [--jobs N] [--db URL]
+    course report MODULE --graded OUT        the class report (HTML) of a graded module
+    course export canvas|moodle --graded OUT [OUT...] --out FILE   grades for a gradebook
     course exchange STEP MODULE --course DIR ...   nbgrader's release/fetch/submit/collect/feedback
 """
 import argparse
@@ -149,6 +151,42 @@ def cmd_grade(args):
     print(_table(summary, ["student", "score", "status"], [width, 9, 20]))
     print(f"\nGrades: {os.path.join(args.out, 'grades.csv')}")
     print(f"Feedback: {os.path.join(args.out, 'feedback')}")
+    try:
+        from autograder.report import build_report
+
+        path, pairs = build_report(args.module, args.out)
+        print(f"Report: {path}" + (f" ({len(pairs)} similar pair(s) to read)" if pairs else ""))
+    except Exception as exc:  # noqa: BLE001 - the grades stand; the report can be rebuilt
+        print(f"Report: not written ({exc.__class__.__name__}: {exc}); "
+              f"`course report {args.module} --graded {args.out}` tries again", flush=True)
+    return 0
+
+
+def cmd_report(args):
+    from autograder.report import build_report
+
+    if not Path(args.graded).is_dir():
+        raise CourseError(f"{args.graded}: no such folder (the --out folder of course grade)")
+    if not 0 < args.threshold <= 1:
+        raise CourseError("--threshold must be in (0, 1]")
+    path, pairs = build_report(args.module, args.graded, args.out, submissions=args.submissions,
+                               threshold=args.threshold, common=args.common)
+    for p in pairs:
+        print(f"similar: {p.a} and {p.b} ({100 * p.similarity_a:.0f}% / "
+              f"{100 * p.similarity_b:.0f}% of their own code)")
+    print(f"Report: {path}")
+    return 0
+
+
+def cmd_export(args):
+    from autograder.report import export
+
+    for folder in args.graded:
+        if not Path(folder).is_dir():
+            raise CourseError(f"{folder}: no such folder (the --out folder of course grade)")
+    path, modules, grades = export(args.kind, args.graded, args.out)
+    print(f"{args.kind}: {len(grades)} student(s), {len(modules)} module(s) "
+          f"({', '.join(modules)}) -> {path}")
     return 0
 
 
@@ -228,6 +266,25 @@ def build_parser():
     p.add_argument("--no-sandbox", action="store_true",
                    help="run the notebooks without bubblewrap (only for code you trust)")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("report", help="the class report of a graded module (instructors)")
+    p.add_argument("module")
+    p.add_argument("--graded", required=True, metavar="OUT", help="the --out folder of course grade")
+    p.add_argument("--out", metavar="FILE", help="where to write it (default: OUT/report.html)")
+    p.add_argument("--submissions", metavar="DIR", help="compare these submissions "
+                   "(DIR/<student>/<MODULE>/<MODULE>.ipynb) instead of the graded copies")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="flag a pair when this share of either's own code is shared (default 0.5)")
+    p.add_argument("--common", type=int, default=3, metavar="N",
+                   help="ignore passages found in more than N submissions (default 3)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="grades as CSV for Canvas or Moodle (instructors)")
+    p.add_argument("kind", choices=["canvas", "moodle"])
+    p.add_argument("--graded", required=True, nargs="+", metavar="OUT",
+                   help="the --out folder(s) of course grade, one per module")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("exchange", help="nbgrader's exchange through a course-local folder",
                        description="release -> fetch -> submit -> collect, then course grade, "

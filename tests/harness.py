@@ -118,11 +118,24 @@ class NotebookSession:
         return [nbgrader_meta(c)["grade_id"] for c in self.nb.cells if is_answer_cell(c)]
 
     def try_answer(self, exercise, snippet):
-        """Run ``snippet`` as the answer to ``exercise``; return its test cells' runs."""
+        """Run ``snippet`` as the answer to ``exercise``; return its test cells' runs.
+
+        The reference solution is put back (its cells run again) before anything else
+        runs: before the next try of another exercise, or before leaving. The next try
+        of the same exercise needs no such run: it replaces the answer and runs the same
+        cells again itself, so consecutive tries of one exercise (the known answers come
+        exercise by exercise) cost one run of the cells each, not two."""
+        self.restore(unless=exercise)
         start = self.answer_index(exercise)
         stop = max(self.test_indices(exercise)) + 1
-        try:
-            self.run(snippet, exercise)
-            return self._run_range(start + 1, stop)
-        finally:
-            self._run_range(start, stop)   # back to the reference solution
+        self._pending = (exercise, start, stop)
+        self.run(snippet, exercise)
+        return self._run_range(start + 1, stop)
+
+    def restore(self, unless=None):
+        """Put back the reference solution of the last exercise tried, unless it is ``unless``."""
+        pending, self._pending = getattr(self, "_pending", None), None
+        if pending and pending[0] != unless:
+            self._run_range(pending[1], pending[2])
+        elif pending:
+            self._pending = pending

@@ -1,4 +1,5 @@
 """Bad input gets one clear line and a non-zero exit, never a traceback."""
+import os
 import subprocess
 import sys
 
@@ -7,9 +8,18 @@ import pytest
 from conftest import MODULES
 
 
-def course(*args):
+def course(*args, env=None):
     return subprocess.run([sys.executable, "-m", "course.cli", *map(str, args)],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+                          env=env)
+
+
+def without_bubblewrap(tmp_path):
+    """The environment of a machine without bubblewrap: nothing on PATH (the interpreter
+    is named by its full path), so `bwrap` is not found."""
+    empty = tmp_path / "empty-path"
+    empty.mkdir(exist_ok=True)
+    return dict(os.environ, PATH=str(empty))
 
 
 def assert_one_line_error(proc, *words):
@@ -47,6 +57,22 @@ def test_missing_empty_and_file_submissions_folders(tmp_path):
     (tmp_path / "afile").write_text("x")
     assert_one_line_error(course("grade", module, "--submissions", tmp_path / "afile",
                                  "--out", tmp_path / "out"), "is not a folder")
+
+
+@pytest.mark.skipif(not MODULES, reason="no modules yet")
+def test_arguments_are_checked_before_bubblewrap(tmp_path):
+    """A missing folder is reported as such on a machine without bubblewrap too; only a
+    good class folder gets as far as asking for the sandbox."""
+    module, env = MODULES[0], without_bubblewrap(tmp_path)
+    assert_one_line_error(course("grade", module, "--submissions", tmp_path / "nope",
+                                 "--out", tmp_path / "out", env=env), "no such submissions folder")
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(course("grade", module, "--submissions", tmp_path / "empty",
+                                 "--out", tmp_path / "out", env=env), "is empty")
+    (tmp_path / "class" / "ada" / module).mkdir(parents=True)
+    assert_one_line_error(course("grade", module, "--submissions", tmp_path / "class",
+                                 "--out", tmp_path / "out", env=env), "needs bubblewrap")
+    assert not (tmp_path / "out").exists(), "nothing is written before the sandbox is known"
 
 
 @pytest.mark.parametrize("content,words", [

@@ -198,3 +198,35 @@ def test_grade_reports_progress_for_every_student(graded_class):
     assert {ln.split("] ")[1].split(":")[0] for ln in lines} == \
         {"perfect", "blank", "warns", "broken", "absent"}
     assert any(ln.startswith("[") and "broken: 0/" in ln and "invalid" in ln for ln in lines)
+
+
+@pytest.mark.slow
+def test_grade_writes_the_class_report_and_exports_match_the_gradebook(graded_class, tmp_path):
+    """`course grade` writes OUT/report.html and says where; grades.csv has each student's
+    grading time; both gradebook exports parse back to nbgrader's gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from autograder.report import export, read_export, read_grades
+
+    out = graded_class["out"]
+    assert f"Report: {out / 'report.html'}" in graded_class["proc"].stdout
+    page = (out / "report.html").read_text(encoding="utf-8")
+    needs = page.split("id='needs-table'")[1].split("</table>")[0]
+    assert "<td>broken</td><td>invalid</td>" in needs and "<td>absent</td><td>missing</td>" in needs
+    # perfect and warns handed in the same reference solution: a pair, and the only one
+    pairs = page.split("id='pairs-table'")[1].split("<h2 id='time'>")[0]
+    assert "<td>perfect<br>warns</td>" in pairs and "blank" not in pairs
+    seconds = {r["student"]: r["seconds"] for r in read_grades(out, MODULE)}
+    assert all(seconds[s] > 0 for s in ("perfect", "blank", "warns")), seconds
+    assert seconds["broken"] is None and seconds["absent"] is None
+    book = {}
+    with Gradebook(f"sqlite:///{out / 'gradebook.db'}") as gb:
+        for student in ("perfect", "blank", "warns", "broken", "absent"):
+            try:
+                book[student] = {MODULE: gb.find_submission(MODULE, student).score}
+            except MissingEntry:  # never graded: zero in the export
+                book[student] = {MODULE: 0.0}
+    assert book["perfect"][MODULE] > 0 and book["blank"][MODULE] == 0
+    for kind in ("canvas", "moodle"):
+        export(kind, [out], tmp_path / f"{kind}.csv")
+        assert read_export(kind, tmp_path / f"{kind}.csv") == book
