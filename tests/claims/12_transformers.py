@@ -14,6 +14,8 @@ CLAIMS = [
           why="parameters of the tiny GPT"),
     Claim("about 6 per parameter", 6, f"600 * 32 * 32 / {_PARAMS}", after="gpt = charlm.TinyGPT(", tol=0.6,
           why="training tokens (600 steps of 32 windows of 32 characters) per parameter"),
+    Claim("about $\\pm 23$", 23, "raw.std().item()", after="for d_k in [4, 64, 512]:", tol=1.5,
+          why="standard deviation of unscaled scores q . k at d_k = 512 (the loop's last size)"),
     Ref("is **self-attention** (sections 3 and 11)", "scaled dot-product attention"),
     Ref("do exactly that\nin section 10", "what the heads learned"),
     Ref("grows\nwith the sequence (section 13)", "what attention costs"),
