@@ -6,6 +6,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+# `tools` (pictures, system) is imported by tests; plain `pytest` does not put the root on the path.
+if str(ROOT) not in sys.path:
+    sys.path.insert(1, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 from autograder.pipeline import modules  # noqa: E402
