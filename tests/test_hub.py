@@ -319,8 +319,12 @@ def hub():
                 os.chmod(path, mode)
             except FileNotFoundError:
                 pass
-        if os.environ.get("COURSE_KEEP_HUB_LOG"):
-            print(h.log.read_text() if h.log.exists() else "no Hub log")
+        if h.log.exists():  # kept for CI's artifacts
+            kept = ROOT / "test-artifacts" / "hub"
+            kept.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(h.log, kept / "jupyterhub.log")
+            if os.environ.get("COURSE_KEEP_HUB_LOG"):
+                print(h.log.read_text())
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -416,6 +420,12 @@ def test_hub_setup_makes_the_shared_exchange_and_locks_the_answers(hub):
     for who in (INSTRUCTOR, *STUDENTS):
         r = hub.user(who, "GET", "api/status")
         assert r.status_code == 200, (who, r.status_code)
+        lab = hub.user(who, "GET", "lab")
+        assert lab.status_code == 200 and "jupyterlab" in lab.text.lower(), (who, lab.status_code)
+        # the Assignments tab's server side answers, at the version of its Lab extension
+        import nbgrader
+        version = hub.user(who, "GET", "nbgrader_version", params={"version": nbgrader.__version__})
+        assert version.status_code == 200 and version.json()["success"], (who, version.text)
         found = subprocess.run(["pgrep", "-u", who, "-f", "jupyterhub-singleuser"],
                                capture_output=True, text=True).stdout.split()
         assert found, f"no single-user server running as {who}"
