@@ -6,6 +6,12 @@ The instructor's course directory ``course_dir`` holds nbgrader's layout
 their own ("homes"); each one's nbgrader cache lives in ``home/.nbgrader_cache``,
 so several students can share one machine account.
 
+On a shared machine (JupyterHub, one Unix account per person; see autograder/hub.py)
+every function takes ``exchange_root``: nbgrader's ``Exchange.root`` that the students'
+own Lab servers use too. Then the course directory holds no exchange, and collect
+keeps only submissions owned by the account they are filed under (hub.OwnedCollect):
+a student cannot hand in under another's name.
+
     release_to_exchange(module, course_dir)        instructor: release/<module> -> exchange outbound
     fetch(module, course_dir, home, student)       student: outbound -> home/<module>/
     submit(module, course_dir, home, student)      student: home/<module>/ -> exchange inbound
@@ -49,14 +55,21 @@ def check_student(student):
     return student
 
 
-def _config(course_dir, home=None):
+def _config(course_dir, home=None, exchange_root=None):
     course_dir = Path(course_dir).resolve()
     config = make_config(course_dir, sqlite_url(course_dir / "gradebook.db"))
     if not config.CourseDirectory.get("course_id"):
         config.CourseDirectory.course_id = COURSE_ID
-    # One machine account serves every student of a course-local exchange: the owner
-    # of a submission says nothing about who handed it in.
-    config.ExchangeCollect.check_owner = False
+    if exchange_root is not None:
+        # A shared exchange: one account per person, so a submission's owner must be
+        # the student it is filed under (nbgrader skips it otherwise).
+        config.Exchange.root = str(Path(exchange_root).resolve())
+        config.ExchangeCollect.check_owner = True
+        config.ExchangeFactory.collect = "autograder.hub.OwnedCollect"
+    else:
+        # One machine account serves every student of a course-local exchange: the owner
+        # of a submission says nothing about who handed it in.
+        config.ExchangeCollect.check_owner = False
     config.ExchangeCollect.update = True
     config.ExchangeReleaseAssignment.force = True
     config.ExchangeFetchAssignment.replace_missing_files = True
@@ -72,7 +85,13 @@ def course_id(course_dir):
     return _config(course_dir).CourseDirectory.course_id
 
 
-def _run(step, module, course_dir, home=None, student=None):
+def exchange_dir(course_dir, exchange_root=None):
+    """The exchange's folder for this course: ``<Exchange.root>/<course id>``."""
+    config = _config(course_dir, exchange_root=exchange_root)
+    return Path(config.Exchange.root) / config.CourseDirectory.course_id
+
+
+def _run(step, module, course_dir, home=None, student=None, exchange_root=None):
     """Run one nbgrader exchange step; returns the exchange object (its paths)."""
     from nbgrader.auth import Authenticator
     from nbgrader.coursedir import CourseDirectory
@@ -81,7 +100,7 @@ def _run(step, module, course_dir, home=None, student=None):
     ensure_env_bin_on_path()
     if student is not None:
         check_student(student)
-    config = _config(course_dir, home)
+    config = _config(course_dir, home, exchange_root)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = module
     if student:
@@ -103,7 +122,7 @@ def _module(name):
 
 
 # -- instructor -----------------------------------------------------------------
-def release_to_exchange(module, course_dir):
+def release_to_exchange(module, course_dir, exchange_root=None):
     """Put the student notebook of ``module`` (release/) into the exchange's outbound
     folder; returns that folder."""
     from .pipeline import RELEASE
@@ -115,20 +134,21 @@ def release_to_exchange(module, course_dir):
         if mine.exists():
             shutil.rmtree(mine)
         shutil.copytree(RELEASE / module, mine)
-    return Path(_run("ReleaseAssignment", module, course_dir).dest_path)
+    return Path(_run("ReleaseAssignment", module, course_dir,
+                     exchange_root=exchange_root).dest_path)
 
 
-def collect(module, course_dir):
+def collect(module, course_dir, exchange_root=None):
     """Copy the newest submission of every student from the exchange into
     ``course_dir/submitted/<student>/<module>/``; returns ``{student: that folder}``."""
     module = _module(module)
-    exchange = _run("Collect", module, course_dir)
+    exchange = _run("Collect", module, course_dir, exchange_root=exchange_root)
     submitted = Path(course_dir).resolve() / "submitted"
     return {rec["username"]: submitted / rec["username"] / module
             for rec in exchange.src_records}
 
 
-def return_feedback(module, course_dir, graded_out):
+def return_feedback(module, course_dir, graded_out, exchange_root=None):
     """Release to the exchange the feedback `course grade ... --out graded_out` wrote
     (nbgrader's generate_feedback) for the collected submissions; returns the students
     whose feedback was released."""
@@ -150,34 +170,35 @@ def return_feedback(module, course_dir, graded_out):
             shutil.copyfile(folder / name, dest / name)
         released.append(student)
     if released:
-        _run("ReleaseFeedback", module, course_dir)
+        _run("ReleaseFeedback", module, course_dir, exchange_root=exchange_root)
     return released
 
 
 # -- student --------------------------------------------------------------------
-def fetch(module, course_dir, home, student=None):
+def fetch(module, course_dir, home, student=None, exchange_root=None):
     """Fetch the released ``module`` into ``home/<module>/``; returns that folder."""
     module = _module(module)
-    outbound = Path(course_dir).resolve() / "exchange" / course_id(course_dir) / "outbound"
+    outbound = exchange_dir(course_dir, exchange_root) / "outbound"
     if not (outbound / module).is_dir():
         raise CourseError(f"{module} has not been released to the exchange of {course_dir} "
                           f"(course exchange release {module} --course {course_dir})")
-    return Path(_run("FetchAssignment", module, course_dir, home, student).dest_path)
+    return Path(_run("FetchAssignment", module, course_dir, home, student,
+                     exchange_root).dest_path)
 
 
-def submit(module, course_dir, home, student=None):
+def submit(module, course_dir, home, student=None, exchange_root=None):
     """Hand in ``home/<module>/``; returns ``(timestamp, folder in the exchange inbound)``.
     ``student`` defaults to nbgrader's choice (the login name)."""
     module = _module(module)
-    exchange = _run("Submit", module, course_dir, home, student)
+    exchange = _run("Submit", module, course_dir, home, student, exchange_root)
     return exchange.timestamp, Path(exchange.inbound_path) / exchange.assignment_filename
 
 
-def fetch_feedback(module, course_dir, home, student=None):
+def fetch_feedback(module, course_dir, home, student=None, exchange_root=None):
     """Fetch the released feedback for the student's submissions of ``module`` into
     ``home/<module>/feedback/<timestamp>/``; returns the HTML files fetched."""
     module = _module(module)
-    exchange = _run("FetchFeedback", module, course_dir, home, student)
+    exchange = _run("FetchFeedback", module, course_dir, home, student, exchange_root)
     dest = Path(exchange.dest_path)
     return [dest / timestamp / f"{notebook}.html"
             for notebook, timestamp, _ in exchange.feedback_files]

@@ -20,7 +20,12 @@ def _modules():
     src = ROOT / "source"
     if not src.is_dir():
         return []
-    return sorted(p.name for p in src.iterdir() if (p / f"{p.name}.ipynb").is_file())
+    try:
+        return sorted(p.name for p in src.iterdir() if (p / f"{p.name}.ipynb").is_file())
+    except PermissionError:  # a student's account on JupyterHub: source/ is staff only
+        released = ROOT / "release"
+        return sorted(p.name for p in released.iterdir()
+                      if (p / f"{p.name}.ipynb").is_file()) if released.is_dir() else []
 
 
 #: The course modules present in ``source/``, e.g. ``["01_perceptron", ...]``.

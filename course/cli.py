@@ -9,6 +9,7 @@
     course report MODULE --graded OUT        the class report (HTML) of a graded module
     course export canvas|moodle --graded OUT [OUT...] --out FILE   grades for a gradebook
     course exchange STEP MODULE --course DIR ...   nbgrader's release/fetch/submit/collect/feedback
+    course hub setup --exchange DIR --instructor NAME --config-dir DIR   a class on JupyterHub
 """
 import argparse
 import os
@@ -195,29 +196,43 @@ def cmd_exchange(args):
     from autograder.pipeline import resolve_module
 
     step, module, course_dir = args.step, resolve_module(args.module), Path(args.course)
+    shared = {"exchange_root": args.exchange} if args.exchange else {}
     if step in ("fetch", "submit", "fetch-feedback") and not args.home:
         raise CourseError(f"exchange {step} needs --home DIR (the student's folder)")
     if step == "feedback" and not args.graded:
         raise CourseError("exchange feedback needs --graded DIR (the --out of course grade)")
     if step == "release":
-        print(f"Released to {exchange.release_to_exchange(module, course_dir)}")
+        print(f"Released to {exchange.release_to_exchange(module, course_dir, **shared)}")
     elif step == "fetch":
-        print(f"Fetched into {exchange.fetch(module, course_dir, args.home, args.student)}")
+        print(f"Fetched into {exchange.fetch(module, course_dir, args.home, args.student, **shared)}")
     elif step == "submit":
-        stamp, where = exchange.submit(module, course_dir, args.home, args.student)
+        stamp, where = exchange.submit(module, course_dir, args.home, args.student, **shared)
         print(f"Submitted at {stamp}: {where}")
     elif step == "collect":
-        collected = exchange.collect(module, course_dir)
+        collected = exchange.collect(module, course_dir, **shared)
         for student, folder in sorted(collected.items()):
             print(f"{student}: {folder}")
         print(f"Collected {len(collected)} submission(s); grade them with:\n"
               f"  course grade {module} --submissions {course_dir / 'submitted'} --out DIR")
     elif step == "feedback":
-        released = exchange.return_feedback(module, course_dir, args.graded)
+        released = exchange.return_feedback(module, course_dir, args.graded, **shared)
         print(f"Feedback released for {len(released)} student(s): {', '.join(released) or '-'}")
     elif step == "fetch-feedback":
-        for path in exchange.fetch_feedback(module, course_dir, args.home, args.student):
+        for path in exchange.fetch_feedback(module, course_dir, args.home, args.student,
+                                             **shared):
             print(path)
+    return 0
+
+
+def cmd_hub(args):
+    from autograder.hub import setup_class
+
+    made = setup_class(args.exchange, args.instructor, args.config_dir, staff_group=args.staff)
+    print(f"Exchange for the course: {made['exchange']} (owned by {args.instructor})")
+    print(f"Class configuration: {made['config_dir']} "
+          f"(put it on JUPYTER_CONFIG_PATH of every single-user server)")
+    for path in made["locked"]:
+        print(f"Staff only ({args.staff}): {path}")
     return 0
 
 
@@ -297,7 +312,23 @@ def build_parser():
     p.add_argument("--home", metavar="DIR", help="the student's folder (fetch, submit, fetch-feedback)")
     p.add_argument("--student", metavar="NAME", help="the student's id (default: the login name)")
     p.add_argument("--graded", metavar="DIR", help="the --out folder of course grade (feedback)")
+    p.add_argument("--exchange", metavar="DIR",
+                   help="a shared exchange root (JupyterHub: the one `course hub setup` made) "
+                   "instead of COURSE/exchange")
     p.set_defaults(func=cmd_exchange)
+
+    p = sub.add_parser("hub", help="set up a class on one JupyterHub machine (root)",
+                       description="Makes the shared nbgrader exchange, the class's Jupyter "
+                       "configuration for every single-user server, and (--staff) closes "
+                       "source/ and tests/ of this checkout to everyone outside the staff group.")
+    p.add_argument("action", choices=["setup"])
+    p.add_argument("--exchange", required=True, metavar="DIR", help="the exchange root")
+    p.add_argument("--instructor", required=True, metavar="NAME", help="the instructor's account")
+    p.add_argument("--config-dir", required=True, metavar="DIR",
+                   help="where to write nbgrader_config.py and jupyter_server_config.json")
+    p.add_argument("--staff", metavar="GROUP",
+                   help="the instructors' group: source/, tests/, ... of the checkout become theirs only")
+    p.set_defaults(func=cmd_hub)
     return parser
 
 
