@@ -20,13 +20,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The JupyterHub test's proxy, configurable-http-proxy, at the version the lockfile pins
+# (npm comes with Node.js; without it the hub test skips and says why).
+CHP = .ci/node/node_modules/.bin/configurable-http-proxy
+$(CHP): .ci/node/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	    npm ci --prefix .ci/node --no-audit --no-fund --loglevel=error >/dev/null && touch $(CHP); \
+	else echo "system: no npm, so the JupyterHub test skips (install Debian's nodejs and npm)"; fi
+
 lab: $(STAMP)
 	$(BIN)/python tools/system.py lab
 	$(BIN)/course lab
 
 # One OpenMP thread per process (unless set): parallel workers and their notebook kernels
 # would otherwise fight over the cores, as course grade's kernels would.
-test: $(STAMP)
+test: $(STAMP) $(CHP)
 	$(BIN)/python tools/system.py test
 	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/python -m pytest $(PYTEST_ARGS)
 
