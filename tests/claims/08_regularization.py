@@ -51,3 +51,38 @@ CLAIMS = [
     Ref("defined above (section 4)", "Elastic net"),
     Ref("as section 6 derives", "Dropout"),
 ]
+
+# The sparsity explorer's lasso path (49 lambdas from 1e-3 to 10) on its 20-feature regression.
+_SP = ("(lambda M: (lambda X, y, Xv, yv, w_true: (lambda lams: (lambda W: {body})("
+       "M.penalty_path(X, y, 'L1', lams, 0.5)))(np.logspace(-3, 1, 49)))"
+       "(*M.sparse_regression_data(seed=0)))(__import__('course.viz.regularization', fromlist=['penalty_path']))")
+_BEST = "int(np.argmin([np.mean((Xv @ w - yv) ** 2) for w in W]))"
+_AT = "int(np.argmin(np.abs(lams - {lam})))"
+CLAIMS += [
+    Claim("lowest near $\\lambda = 0.12$", 0.12, _SP.format(body=f"float(lams[{_BEST}])"), "sparsity_explorer()",
+          0.02, "lambda with the lowest validation error on the lasso path"),
+    Claim("where 9 of the 15 useless weights", 9,
+          _SP.format(body=f"int((W[{_BEST}][w_true == 0] == 0).sum())"), "sparsity_explorer()", 0,
+          "useless weights that are exactly zero at the best lambda"),
+    Claim("a single useless weight (1 of 15)", 1,
+          _SP.format(body=f"int((W[{_AT.format(lam=0.4)}][w_true == 0] != 0).sum())"), "sparsity_explorer()", 0,
+          "useless weights still non-zero at lambda 0.4"),
+    Claim("/ n \\approx 2.6$", 2.6, _SP.format(body="float(np.abs(X.T @ y).max() / len(X))"), "sparsity_explorer()",
+          0.05, "lambda_max of the lasso"),
+]
+
+_BN = "Xs, ys = spirals(600"
+_ALL = "def train_regularized("
+CLAIMS += [
+    Claim("the small learning rate crawls (62 % accuracy)", 62, "100 * accuracy[0.05, False]", _BN, 8,
+          "accuracy in per cent, lr 0.05, no batch norm"),
+    Claim("(accuracy at chance, 33 %)", 33, "100 * accuracy[0.5, False]", _BN, 5,
+          "accuracy in per cent, lr 0.5, no batch norm"),
+    Claim("(100 % and 96 %)", 100, "100 * accuracy[0.05, True]", _BN, 3, "accuracy in per cent, lr 0.05, batch norm"),
+    Claim("(100 % and 96 %)", 96, "100 * accuracy[0.5, True]", _BN, 4, "accuracy in per cent, lr 0.5, batch norm"),
+    Claim("its validation loss up (4.3)", 4.3, "losses[0.0, 0.0][1]", _ALL, 0.5, "validation loss, no regularization"),
+    Claim("(to 1.4 and 0.81)", 1.4, "losses[0.0, 1.0][1]", _ALL, 0.2, "validation loss, weight decay 1"),
+    Claim("(to 1.4 and 0.81)", 0.81, "losses[0.5, 0.0][1]", _ALL, 0.1, "validation loss, dropout 0.5"),
+    Claim("the smallest gap (0.38)", 0.38, "losses[0.5, 1.0][1] - losses[0.5, 1.0][0]", _ALL, 0.08,
+          "gap with dropout and weight decay"),
+]
