@@ -56,3 +56,10 @@ _REFS = [
     ("gives a noisy score (section 4.1)", "Data"),
 ]
 CLAIMS += [Ref(text, heading) for text, heading in _REFS]
+
+CLAIMS += [
+    Claim("(0.985 against 0.944 in this run)", 0.985, "train_acc", "dash = training_dashboard(", 0.015,
+          "training accuracy after 10 epochs of the learner's loop"),
+    Claim("(0.985 against 0.944 in this run)", 0.944, "val_acc", "dash = training_dashboard(", 0.02,
+          "validation accuracy after 10 epochs of the learner's loop"),
+]
