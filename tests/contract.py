@@ -54,3 +54,4 @@ CONTRACT.update({
 # Additions (second turn): exercises for topics that were prose only (../shared/CURRICULUM.md).
 CONTRACT["08_regularization"] += ["batchnorm_backward"]
 CONTRACT["11_embeddings"] += ["wordpiece_tokenize", "glove_loss_and_grads"]
+CONTRACT["15_robustness"] += ["shapley_values", "lime_weights", "dynamic_routing"]
