@@ -55,3 +55,4 @@ CONTRACT.update({
 CONTRACT["08_regularization"] += ["batchnorm_backward"]
 CONTRACT["11_embeddings"] += ["wordpiece_tokenize", "glove_loss_and_grads"]
 CONTRACT["15_robustness"] += ["shapley_values", "lime_weights", "dynamic_routing"]
+CONTRACT["16_production"] += ["int8_matmul"]
