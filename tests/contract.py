@@ -51,3 +51,8 @@ CONTRACT.update({
                       "population_stability_index", "ks_statistic", "detect_drift",
                       "demographic_parity_difference", "equal_opportunity_difference"],
 })
+# Additions (second turn): exercises for topics that were prose only (../shared/CURRICULUM.md).
+CONTRACT["08_regularization"] += ["batchnorm_backward"]
+CONTRACT["11_embeddings"] += ["wordpiece_tokenize", "glove_loss_and_grads"]
+CONTRACT["15_robustness"] += ["shapley_values", "lime_weights", "dynamic_routing"]
+CONTRACT["16_production"] += ["int8_matmul"]

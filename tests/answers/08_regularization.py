@@ -612,3 +612,97 @@ def horizontal_flip(images):
 ''',
     },
 }
+
+# Additions (second turn): the batch-norm backward pass.
+WRONG["batchnorm_backward"] = {
+    "mean and variance treated as constants: dX = gamma * dout / std": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    xhat = (X - mean) / np.sqrt(var + eps)
+    return gamma * dout / np.sqrt(var + eps), (dout * xhat).sum(axis=0), dout.sum(axis=0)
+''',
+    "only the mean path: forgets the variance term": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    xhat = (X - mean) / np.sqrt(var + eps)
+    D = gamma * dout
+    return (D - D.mean(axis=0)) / np.sqrt(var + eps), (dout * xhat).sum(axis=0), dout.sum(axis=0)
+''',
+    "unbiased variance (divide by n - 1)": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    n = X.shape[0]
+    mean, var = X.mean(axis=0), X.var(axis=0, ddof=1)
+    xhat = (X - mean) / np.sqrt(var + eps)
+    D = gamma * dout
+    dX = (n * D - D.sum(axis=0) - xhat * (D * xhat).sum(axis=0)) / (n * np.sqrt(var + eps))
+    return dX, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+''',
+    "forgets gamma in dX": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    n = X.shape[0]
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    xhat = (X - mean) / np.sqrt(var + eps)
+    D = dout
+    dX = (n * D - D.sum(axis=0) - xhat * (D * xhat).sum(axis=0)) / (n * np.sqrt(var + eps))
+    return dX, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+''',
+    "dgamma multiplied by gamma, dbeta averaged": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    n = X.shape[0]
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    xhat = (X - mean) / np.sqrt(var + eps)
+    D = gamma * dout
+    dX = (n * D - D.sum(axis=0) - xhat * (D * xhat).sum(axis=0)) / (n * np.sqrt(var + eps))
+    return dX, (D * xhat).sum(axis=0), dout.mean(axis=0)
+''',
+    "parameter gradients summed over the features (axis 1)": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    n = X.shape[0]
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    xhat = (X - mean) / np.sqrt(var + eps)
+    D = gamma * dout
+    dX = (n * D - D.sum(axis=0) - xhat * (D * xhat).sum(axis=0)) / (n * np.sqrt(var + eps))
+    return dX, (dout * xhat).sum(axis=1), dout.sum(axis=1)
+''',
+    "eps outside the square root": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    n = X.shape[0]
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    std = np.sqrt(var) + eps
+    xhat = (X - mean) / std
+    D = gamma * dout
+    dX = (n * D - D.sum(axis=0) - xhat * (D * xhat).sum(axis=0)) / (n * std)
+    return dX, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+''',
+}
+RIGHT["batchnorm_backward"] = {
+    "staged backward through the graph (mean, centred, variance, inverse std)": '''
+import numpy as np
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    n = len(X)
+    mu = np.sum(X, axis=0) / n
+    xc = X - mu
+    var = np.sum(xc * xc, axis=0) / n
+    std = np.sqrt(var + eps)
+    istd = 1.0 / std
+    xhat = xc * istd
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * xhat, axis=0)
+    dxhat = dout * gamma
+    dxc = dxhat * istd
+    distd = np.sum(dxhat * xc, axis=0)
+    dstd = -distd / std ** 2
+    dvar = 0.5 * dstd / std
+    dxc = dxc + 2.0 * xc * dvar / n
+    dmu = -np.sum(dxc, axis=0)
+    dX = dxc + dmu / n
+    return dX, dgamma, dbeta
+''',
+}

@@ -678,3 +678,187 @@ def cooccurrence_matrix(ids, vocab_size, window):
 ''',
     },
 }
+
+# Additions (second turn): WordPiece encoding and the GloVe gradients.
+WRONG["wordpiece_tokenize"] = {
+    "shortest match first": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    out, p = [], 0
+    while p < len(word):
+        for q in range(p + 1, len(word) + 1):
+            piece = word[p:q] if p == 0 else "##" + word[p:q]
+            if piece in vocab:
+                out.append(piece)
+                p = q
+                break
+        else:
+            return [unk]
+    return out
+''',
+    "continuation pieces looked up without the ## prefix": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    out, p = [], 0
+    while p < len(word):
+        for q in range(len(word), p, -1):
+            if word[p:q] in vocab:
+                out.append(word[p:q] if p == 0 else "##" + word[p:q])
+                p = q
+                break
+        else:
+            return [unk]
+    return out
+''',
+    "keeps the pieces found before the unknown part": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    out, p = [], 0
+    while p < len(word):
+        for q in range(len(word), p, -1):
+            piece = word[p:q] if p == 0 else "##" + word[p:q]
+            if piece in vocab:
+                out.append(piece)
+                p = q
+                break
+        else:
+            return out + [unk]
+    return out
+''',
+    "backtracks when the greedy split fails": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    def split(p):
+        if p == len(word):
+            return []
+        for q in range(len(word), p, -1):
+            piece = word[p:q] if p == 0 else "##" + word[p:q]
+            if piece in vocab:
+                rest = split(q)
+                if rest is not None:
+                    return [piece] + rest
+        return None
+    out = split(0)
+    return [unk] if out is None else out
+''',
+    "hard-coded [UNK] instead of unk": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    out, p = [], 0
+    while p < len(word):
+        for q in range(len(word), p, -1):
+            piece = word[p:q] if p == 0 else "##" + word[p:q]
+            if piece in vocab:
+                out.append(piece)
+                p = q
+                break
+        else:
+            return ["[UNK]"]
+    return out
+''',
+    "iterates over vocab to bound the piece length": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    longest = max(len(v) for v in vocab)
+    out, p = [], 0
+    while p < len(word):
+        for q in range(min(len(word), p + longest), p, -1):
+            piece = word[p:q] if p == 0 else "##" + word[p:q]
+            if piece in vocab:
+                out.append(piece)
+                p = q
+                break
+        else:
+            return [unk]
+    return out
+''',
+    "longest match from the right": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    out, q = [], len(word)
+    while q > 0:
+        for p in range(0, q):
+            piece = word[p:q] if p == 0 else "##" + word[p:q]
+            if piece in vocab:
+                out.insert(0, piece)
+                q = p
+                break
+        else:
+            return [unk]
+    return out
+''',
+}
+RIGHT["wordpiece_tokenize"] = {
+    "recursive: longest prefix, then the rest with ##": '''
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    tokens = []
+    rest, prefix = word, ""
+    while rest:
+        for cut in range(len(rest), 0, -1):
+            if prefix + rest[:cut] in vocab:
+                tokens.append(prefix + rest[:cut])
+                rest, prefix = rest[cut:], "##"
+                break
+        else:
+            return [unk]
+    return tokens
+''',
+}
+
+_GLOVE_RIGHT = '''
+import numpy as np
+def glove_loss_and_grads(W, W_ctx, b, b_ctx, X, x_max=100.0, alpha=0.75):
+    i, j = np.nonzero(X)
+    x = X[i, j]
+    f = np.minimum((x / x_max) ** alpha, 1.0)
+    diff = np.einsum("kd,kd->k", W[i], W_ctx[j]) + b[i] + b_ctx[j] - np.log(x)
+    g = 2.0 * f * diff
+    dW, dW_ctx = np.zeros_like(W), np.zeros_like(W_ctx)
+    np.add.at(dW, i, g[:, None] * W_ctx[j])
+    np.add.at(dW_ctx, j, g[:, None] * W[i])
+    db = np.bincount(i, weights=g, minlength=len(b)).astype(float)
+    db_ctx = np.bincount(j, weights=g, minlength=len(b_ctx)).astype(float)
+    return float(np.sum(f * diff ** 2)), dW, dW_ctx, db, db_ctx
+'''
+
+
+def _glove_variant(old, new):
+    assert old in _GLOVE_RIGHT, old
+    return _GLOVE_RIGHT.replace(old, new)
+
+
+WRONG["glove_loss_and_grads"] = {
+    "a factor 1/2 in the loss (and none in the gradients)": _glove_variant(
+        "return float(np.sum(f * diff ** 2))", "return float(0.5 * np.sum(f * diff ** 2))").replace(
+        "g = 2.0 * f * diff", "g = f * diff"),
+    "mean over the pairs instead of the sum": _glove_variant(
+        "return float(np.sum(f * diff ** 2))", "return float(np.mean(f * diff ** 2))"),
+    "weight not capped at 1": _glove_variant(
+        "f = np.minimum((x / x_max) ** alpha, 1.0)", "f = (x / x_max) ** alpha"),
+    "dW_ctx from the rows (assumes X symmetric)": '''
+import numpy as np
+def glove_loss_and_grads(W, W_ctx, b, b_ctx, X, x_max=100.0, alpha=0.75):
+    nz = X > 0
+    logx = np.log(np.where(nz, X, 1.0))
+    f = np.where(nz, np.minimum((np.where(nz, X, 0.0) / x_max) ** alpha, 1.0), 0.0)
+    diff = W @ W_ctx.T + b[:, None] + b_ctx[None, :] - logx
+    R = f * diff
+    return float(np.sum(R * diff)), 2 * R @ W_ctx, 2 * R @ W, 2 * R.sum(1), 2 * R.sum(1)
+''',
+    "log(1 + X) over every entry, zeros included": '''
+import numpy as np
+def glove_loss_and_grads(W, W_ctx, b, b_ctx, X, x_max=100.0, alpha=0.75):
+    f = np.minimum((X / x_max) ** alpha, 1.0)
+    diff = W @ W_ctx.T + b[:, None] + b_ctx[None, :] - np.log1p(X)
+    R = f * diff
+    return float(np.sum(R * diff)), 2 * R @ W_ctx, 2 * R.T @ W, 2 * R.sum(1), 2 * R.sum(0)
+''',
+    "zero entries weighted 1 (log X taken as 0 there)": '''
+import numpy as np
+def glove_loss_and_grads(W, W_ctx, b, b_ctx, X, x_max=100.0, alpha=0.75):
+    nz = X > 0
+    logx = np.log(np.where(nz, X, 1.0))
+    f = np.where(nz, np.minimum((np.where(nz, X, 0.0) / x_max) ** alpha, 1.0), 1.0)
+    diff = W @ W_ctx.T + b[:, None] + b_ctx[None, :] - logx
+    R = f * diff
+    return float(np.sum(R * diff)), 2 * R @ W_ctx, 2 * R.T @ W, 2 * R.sum(1), 2 * R.sum(0)
+''',
+    "forgets the biases in the prediction": _glove_variant(
+        "+ b[i] + b_ctx[j] - np.log(x)", "- np.log(x)"),
+}
+RIGHT["glove_loss_and_grads"] = {
+    "loops over the nonzero entries with np.add.at": _GLOVE_RIGHT,
+}

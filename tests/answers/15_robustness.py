@@ -745,3 +745,169 @@ def euler_odeint(f, h0, ts):
 ''',
     },
 }
+
+# Additions (second turn): Shapley values, LIME and dynamic routing.
+_SHAPLEY_RIGHT = '''
+import itertools
+import math
+import numpy as np
+def shapley_values(f, x, baseline):
+    d = len(x)
+    phi = np.zeros(d)
+    for i in range(d):
+        others = [k for k in range(d) if k != i]
+        for size in range(d):
+            w = math.factorial(size) * math.factorial(d - size - 1) / math.factorial(d)
+            for S in itertools.combinations(others, size):
+                z = np.array(baseline, dtype=float)
+                z[list(S)] = x[list(S)]
+                without = f(z)
+                z[i] = x[i]
+                phi[i] += w * (f(z) - without)
+    return phi
+'''
+
+
+def _shapley_variant(old, new):
+    assert old in _SHAPLEY_RIGHT, old
+    return _SHAPLEY_RIGHT.replace(old, new)
+
+
+WRONG["shapley_values"] = {
+    "equal weights (the Banzhaf value)": _shapley_variant(
+        "w = math.factorial(size) * math.factorial(d - size - 1) / math.factorial(d)",
+        "w = 1.0 / 2 ** (d - 1)"),
+    "absent features set to 0 instead of the baseline": _shapley_variant(
+        "z = np.array(baseline, dtype=float)", "z = np.zeros(d)"),
+    "leave one out: f(x) - f(x with i at its baseline)": '''
+import numpy as np
+def shapley_values(f, x, baseline):
+    phi = np.zeros(len(x))
+    for i in range(len(x)):
+        z = np.array(x, dtype=float)
+        z[i] = baseline[i]
+        phi[i] = f(x) - f(z)
+    return phi
+''',
+    "add one: f(baseline with i from x) - f(baseline)": '''
+import numpy as np
+def shapley_values(f, x, baseline):
+    phi = np.zeros(len(x))
+    for i in range(len(x)):
+        z = np.array(baseline, dtype=float)
+        z[i] = x[i]
+        phi[i] = f(z) - f(baseline)
+    return phi
+''',
+    "weights |S|! (d - |S|)! / d! (off by one)": _shapley_variant(
+        "math.factorial(d - size - 1) / math.factorial(d)", "math.factorial(d - size) / math.factorial(d)"),
+    "gradient times input, by finite differences": '''
+import numpy as np
+def shapley_values(f, x, baseline):
+    x = np.asarray(x, dtype=float)
+    phi = np.zeros(len(x))
+    for i in range(len(x)):
+        e = np.zeros(len(x))
+        e[i] = 1e-5
+        phi[i] = (f(x + e) - f(x - e)) / 2e-5 * (x[i] - baseline[i])
+    return phi
+''',
+}
+RIGHT["shapley_values"] = {
+    "coalitions by size with itertools.combinations": _SHAPLEY_RIGHT,
+}
+
+_LIME_RIGHT = '''
+import numpy as np
+def lime_weights(f, x, rng, n_samples=1000, kernel_width=0.75):
+    d = len(x)
+    Z = rng.integers(0, 2, size=(n_samples, d))
+    y = np.array([f(x * z) for z in Z], dtype=float)
+    removed = d - Z.sum(axis=1)
+    w = np.exp(-(removed / d) / kernel_width ** 2)
+    A = np.column_stack([np.ones(n_samples), Z])
+    AtW = A.T * w
+    beta = np.linalg.solve(AtW @ A, AtW @ y)
+    return beta[1:], float(beta[0])
+'''
+
+
+def _lime_variant(old, new):
+    assert old in _LIME_RIGHT, old
+    return _LIME_RIGHT.replace(old, new)
+
+
+WRONG["lime_weights"] = {
+    "no kernel weights (ordinary least squares)": _lime_variant(
+        "w = np.exp(-(removed / d) / kernel_width ** 2)", "w = np.ones(n_samples)"),
+    "regresses on the perturbed inputs x * z instead of the masks": _lime_variant(
+        "A = np.column_stack([np.ones(n_samples), Z])", "A = np.column_stack([np.ones(n_samples), Z * x])"),
+    "no intercept": '''
+import numpy as np
+def lime_weights(f, x, rng, n_samples=1000, kernel_width=0.75):
+    d = len(x)
+    Z = rng.integers(0, 2, size=(n_samples, d))
+    y = np.array([f(x * z) for z in Z], dtype=float)
+    w = np.exp(-((d - Z.sum(axis=1)) / d) / kernel_width ** 2)
+    sw = np.sqrt(w)
+    coef = np.linalg.lstsq(Z * sw[:, None], y * sw, rcond=None)[0]
+    return coef, 0.0
+''',
+    "distance to the empty mask instead of the full input": _lime_variant(
+        "removed = d - Z.sum(axis=1)", "removed = Z.sum(axis=1)"),
+    "kernel without the square on the distance (exp(-D / w^2))": _lime_variant(
+        "w = np.exp(-(removed / d) / kernel_width ** 2)",
+        "w = np.exp(-np.sqrt(removed / d) / kernel_width ** 2)"),
+    "masks drawn with rng.random() < 0.5": _lime_variant(
+        "Z = rng.integers(0, 2, size=(n_samples, d))", "Z = (rng.random((n_samples, d)) < 0.5).astype(int)"),
+}
+RIGHT["lime_weights"] = {
+    "normal equations with the weights as a diagonal": _LIME_RIGHT,
+}
+
+_ROUTE_RIGHT = '''
+import numpy as np
+import torch
+def dynamic_routing(u_hat, iterations=3):
+    tensor_in = isinstance(u_hat, torch.Tensor)
+    u = u_hat if tensor_in else torch.from_numpy(np.array(u_hat))
+    n, I, J, D = u.shape
+    b = u.new_zeros(n, I, J)
+    for r in range(iterations):
+        c = torch.exp(b - b.max(dim=2, keepdim=True).values)
+        c = c / c.sum(dim=2, keepdim=True)
+        s = torch.einsum("nij,nijd->njd", c, u)
+        sq = (s * s).sum(dim=-1, keepdim=True)
+        v = s * torch.sqrt(sq) / (1 + sq)
+        if r + 1 < iterations:
+            b = b + torch.einsum("nijd,njd->nij", u, v)
+    return v if tensor_in else v.numpy()
+'''
+
+
+def _route_variant(old, new):
+    assert old in _ROUTE_RIGHT, old
+    return _ROUTE_RIGHT.replace(old, new)
+
+
+WRONG["dynamic_routing"] = {
+    "softmax over the lower capsules i": _route_variant(
+        "c = torch.exp(b - b.max(dim=2, keepdim=True).values)\n        c = c / c.sum(dim=2, keepdim=True)",
+        "c = torch.softmax(b, dim=1)"),
+    "one b shared by the batch (agreement summed over examples)": _route_variant(
+        "b = b + torch.einsum(\"nijd,njd->nij\", u, v)",
+        "b = b + torch.einsum(\"nijd,njd->ij\", u, v)[None]"),
+    "no squash: v = s": _route_variant("v = s * torch.sqrt(sq) / (1 + sq)", "v = s"),
+    "updates b after the last iteration and recomputes v once more": _route_variant(
+        "        if r + 1 < iterations:\n            b = b + torch.einsum(\"nijd,njd->nij\", u, v)\n",
+        "        b = b + torch.einsum(\"nijd,njd->nij\", u, v)\n"
+        "    c = torch.softmax(b, dim=2)\n    s = torch.einsum(\"nij,nijd->njd\", c, u)\n"
+        "    sq = (s * s).sum(dim=-1, keepdim=True)\n    v = s * torch.sqrt(sq) / (1 + sq)\n"),
+    "squash along the wrong axis (over the capsules J)": _route_variant(
+        "sq = (s * s).sum(dim=-1, keepdim=True)", "sq = (s * s).sum(dim=1, keepdim=True)"),
+    "always returns a NumPy array": _route_variant(
+        "return v if tensor_in else v.numpy()", "return v.detach().numpy()"),
+}
+RIGHT["dynamic_routing"] = {
+    "einsum and a hand-written softmax": _ROUTE_RIGHT,
+}

@@ -734,3 +734,67 @@ def equal_opportunity_difference(y_true, y_pred, group):
 ''',
     },
 }
+
+# Additions (second turn): the integer matrix product.
+_INT8_RIGHT = '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = qa.astype(np.int32)
+    b = qb.astype(np.int32)
+    K = a.shape[1]
+    acc = (a @ b - int(b_zp) * a.sum(axis=1, keepdims=True) - int(a_zp) * b.sum(axis=0, keepdims=True)
+           + K * int(a_zp) * int(b_zp))
+    return (a_scale * b_scale) * acc.astype(np.float64)
+'''
+WRONG["int8_matmul"] = {
+    "subtracts the zero points in int8, then widens (wrap-around)": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = (qa - a_zp).astype(np.int32)
+    b = (qb - b_zp).astype(np.int32)
+    return a_scale * b_scale * (a @ b).astype(np.float64)
+''',
+    "accumulates in int16": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = qa.astype(np.int16) - np.int16(a_zp)
+    b = qb.astype(np.int16) - np.int16(b_zp)
+    return a_scale * b_scale * (a @ b).astype(np.float64)
+''',
+    "computes in float32": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = np.float32(a_scale) * (qa.astype(np.float32) - np.float32(a_zp))
+    b = np.float32(b_scale) * (qb.astype(np.float32) - np.float32(b_zp))
+    return (a @ b).astype(np.float64)
+''',
+    "forgets the zero points": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    return a_scale * b_scale * (qa.astype(np.int32) @ qb.astype(np.int32)).astype(np.float64)
+''',
+    "adds the zero points": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = qa.astype(np.int32) + a_zp
+    b = qb.astype(np.int32) + b_zp
+    return a_scale * b_scale * (a @ b).astype(np.float64)
+''',
+    "only one scale": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = qa.astype(np.int32) - a_zp
+    b = qb.astype(np.int32) - b_zp
+    return a_scale * (a @ b).astype(np.float64)
+''',
+    "returns the int32 accumulator": '''
+import numpy as np
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    a = qa.astype(np.int32) - a_zp
+    b = qb.astype(np.int32) - b_zp
+    return a @ b
+''',
+}
+RIGHT["int8_matmul"] = {
+    "expanded product with precomputed row and column sums": _INT8_RIGHT,
+}
