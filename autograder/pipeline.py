@@ -17,6 +17,7 @@ import nbformat
 
 from . import CourseError
 from .config import make_config, sqlite_url
+from .exchange import check_student
 from .nbgrader_jobs import FIXED_SECONDS, run_job
 from .notebooks import (exercises, instructor_names, prepare_submission, read_notebook,
                         test_results)
@@ -137,11 +138,6 @@ def _last_line(result):
     return lines[-1][:300] if lines else "unknown error"
 
 
-#: Student ids nbgrader is given: it uses them in paths and as glob patterns (a folder
-#: named ``*`` would have re-graded every student).
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,99}$")
-
-
 def _pick_notebook(folder, module):
     """The submitted notebook in ``folder``: <module>.ipynb, else the only .ipynb; None if
     there is none; a one-line reason (str) where what is there may not be graded: a
@@ -252,11 +248,14 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
 
     rows, to_grade = {}, []
     for student, path in notebooks.items():
-        if not STUDENT_ID.match(student):
-            rows[student] = _exercise_rows(student, module, found, "invalid",
-                                           f"{student!r} is not a student id the grader accepts "
-                                           f"(letters, digits and . _ @ + -)")
-        elif path is None:
+        # nbgrader uses a student id in paths and as a glob pattern (a folder named ``*``
+        # re-graded every student): the exchange's plain names only.
+        try:
+            check_student(student)
+        except CourseError as exc:
+            rows[student] = _exercise_rows(student, module, found, "invalid", str(exc))
+            continue
+        if path is None:
             rows[student] = _exercise_rows(student, module, found, "missing",
                                            f"no {module}.ipynb was submitted")
         elif isinstance(path, str):

@@ -121,7 +121,6 @@ class GuardedExecute(_Execute):
         code_cells = sum(1 for c in nb.cells if c.get("cell_type") == "code") + 1
         total = self.total_timeout or (int(self.timeout or 90) * code_cells + 60)
         self._deadline = _time.monotonic() + total
-        self._total_output = 0
         killers, originals = {}, [c.source for c in nb.cells]
         not_run = None
         try:
@@ -178,7 +177,7 @@ class GuardedExecute(_Execute):
             f"import autograder.guard as {GUARD_NAME}\n{GUARD_NAME}.install({modules!r})")
         install.metadata["course_guard"] = True
         nb.cells.insert(0, install)
-        self._output_sizes = {}
+        self._output_sizes, self._cut, self._total_output = {}, {}, 0
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
         finally:
@@ -226,18 +225,30 @@ class GuardedExecute(_Execute):
             traceback=[f"GradingIntegrityError: {why}"]))
 
     def output(self, outs, msg, display_id, cell_index):
-        if msg["msg_type"] in ("stream", "execute_result", "display_data", "error"):
+        """Keep at most ``max_output_bytes`` of a cell's output and
+        ``max_total_output_bytes`` of the notebook's (what is dropped is not counted); the
+        guard's markers always get through (without the text around them), so a flood of
+        output cannot make a test cell look as if it had not run to its end."""
+        kind = msg["msg_type"]
+        if kind in ("stream", "execute_result", "display_data", "error"):
             size = len(str(msg.get("content", "")))
-            total = self._output_sizes.get(cell_index, 0) + size
-            self._output_sizes[cell_index] = total
-            self._total_output = getattr(self, "_total_output", 0) + size
-            if msg["msg_type"] != "error" and self._total_output > self.max_total_output_bytes:
-                return None
-            if total > self.max_output_bytes and msg["msg_type"] != "error":
-                if total - size <= self.max_output_bytes:
+            kept = self._output_sizes.get(cell_index, 0)
+            cell_full = kept + size > self.max_output_bytes
+            notebook_full = self._total_output + size > self.max_total_output_bytes
+            if kind != "error" and (cell_full or notebook_full):
+                if cell_full and not self._cut.get(cell_index):
+                    self._cut[cell_index] = True
                     outs.append(_nbformat.v4.new_output(
                         "stream", name="stdout",
                         text=f"\n[output cut: this cell printed more than "
                              f"{self.max_output_bytes:,} characters]\n"))
+                markers = _MARKER.findall(str(msg.get("content", {}).get("text", ""))) \
+                    if kind == "stream" else []
+                if markers:
+                    outs.append(_nbformat.v4.new_output(
+                        "stream", name="stdout",
+                        text="".join(f"\n[course-guard {m}]" for m in markers[-4:])))
                 return None
+            self._output_sizes[cell_index] = kept + size
+            self._total_output += size
         return super().output(outs, msg, display_id, cell_index)
