@@ -113,9 +113,13 @@ def _one_line(exc):
 
 
 def _last_line(result):
-    text = (result.get("error") or result.get("log") or "unknown error").strip()
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    return lines[-1][:300] if lines else "unknown error"
+    """The most telling line of a failed job: the last exception other than nbgrader's
+    "see the above traceback", else the last line."""
+    text = "\n".join(str(result.get(k) or "") for k in ("log", "error")).strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ("Error" in ln or "Exception" in ln)
+              and "above traceback" not in ln and not ln.startswith(("File ", "Traceback"))]
+    return (errors or lines or ["unknown error"])[-1][:300]
 
 
 def _tail(fh):

@@ -124,7 +124,7 @@ class GuardedExecute(_Execute):
         killers, originals = {}, [c.source for c in nb.cells]
         not_run = None
         try:
-            for _attempt in range(self.max_kernel_deaths + 1):
+            for attempt in range(self.max_kernel_deaths + 1):
                 for i, cell in enumerate(nb.cells):
                     cell.source = originals[i]
                     if i in killers:
@@ -135,10 +135,16 @@ class GuardedExecute(_Execute):
                 try:
                     nb, resources = self._guarded(nb, resources, km)
                     break
-                except (DeadKernelError, CellTimeoutError, _OutOfTime) as exc:
+                except (DeadKernelError, CellTimeoutError, _OutOfTime, RuntimeError) as exc:
                     if isinstance(exc, _OutOfTime):
                         not_run = (f"the notebook ran out of time ({total} s in all) before "
                                    f"this test cell ran to its end")
+                        break
+                    if not isinstance(exc, (DeadKernelError, CellTimeoutError)):
+                        if attempt == 0:
+                            raise  # the first kernel would not start: the grader's problem
+                        not_run = (f"the kernel could not be restarted after the notebook ended "
+                                   f"it ({exc.__class__.__name__}): this test cell did not run")
                         break
                     index = (self._running or 1) - 1  # the guard's first cell shifts them by one
                     if index in killers or not 0 <= index < len(nb.cells):
@@ -238,10 +244,12 @@ class GuardedExecute(_Execute):
             if kind != "error" and (cell_full or notebook_full):
                 if cell_full and not self._cut.get(cell_index):
                     self._cut[cell_index] = True
+                    # display data, not a stream: nbgrader's LimitOutput drops streams
+                    # past its line limit, and would drop the notice with them.
                     outs.append(_nbformat.v4.new_output(
-                        "stream", name="stdout",
-                        text=f"\n[output cut: this cell printed more than "
-                             f"{self.max_output_bytes:,} characters]\n"))
+                        "display_data", data={"text/plain": (
+                            f"[output cut: this cell printed more than "
+                            f"{self.max_output_bytes:,} characters]")}))
                 markers = _MARKER.findall(str(msg.get("content", {}).get("text", ""))) \
                     if kind == "stream" else []
                 if markers:
