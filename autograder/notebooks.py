@@ -5,7 +5,9 @@ cell with grade_id ``name`` and test cells with grade_id ``test_name`` or
 ``test_name__part``.
 """
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 import nbformat
@@ -13,6 +15,11 @@ import nbformat
 from . import CourseError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: The largest notebook grading reads (a course notebook with outputs is well under 5 MB).
+MAX_NOTEBOOK_BYTES = 20_000_000
+#: How deep a notebook's JSON may nest (nbformat's own structure is 6 deep; metadata a
+#: little more): deeper is not a notebook anyone made by hand.
+MAX_JSON_DEPTH = 200
 
 
 def read_notebook(path):
@@ -29,17 +36,90 @@ def read_notebook(path):
     return parse_notebook(text, str(path))
 
 
+def read_submission(base, parts, max_bytes=MAX_NOTEBOOK_BYTES):
+    """The text of the file ``base/parts[0]/.../parts[-1]``, following no symbolic link
+    below ``base`` (each folder and the file itself are opened with ``O_NOFOLLOW``); a
+    link, a file that is not a regular file, one over ``max_bytes`` or not UTF-8 is a
+    CourseError. What a learner hands in is graded as itself, never as what it points to."""
+    shown = "/".join(parts)
+    fd = os.open(base, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            if part in ("", ".", "..") or "/" in part:
+                raise CourseError(f"{shown}: not a plain file name")
+            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | (0 if last else os.O_DIRECTORY)
+            try:
+                nxt = os.open(part, flags, dir_fd=fd)
+            except OSError as exc:
+                kind = "a symbolic link" if os.path.islink(os.path.join(base, *parts[:i + 1])) \
+                    else exc.strerror.lower()
+                raise CourseError(f"{shown}: {part} is {kind}; a submission must be a "
+                                  f"plain notebook file") from None
+            os.close(fd)
+            fd = nxt
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CourseError(f"{shown}: is not a plain file")
+        if info.st_size > max_bytes:
+            raise CourseError(f"{shown}: is {info.st_size:,} bytes, more than the "
+                              f"{max_bytes:,} a notebook may be")
+        with os.fdopen(fd, "rb", closefd=True) as fh:
+            fd = None
+            data = fh.read(max_bytes + 1)
+    finally:
+        if fd is not None:
+            os.close(fd)
+    if len(data) > max_bytes:
+        raise CourseError(f"{shown}: is more than the {max_bytes:,} bytes a notebook may be")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CourseError(f"{shown}: cannot be read as text (not UTF-8)") from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+
+
+def _depth(text):
+    """How deep the brackets of JSON ``text`` nest (outside strings), without recursion."""
+    depth = deepest = 0
+    for ch in re.findall(r"[\[\]{}]", _JSON_STRING.sub("", text)):
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def parse_notebook(text, name="notebook"):
+    if len(text) > MAX_NOTEBOOK_BYTES:
+        raise CourseError(f"{name}: is more than the {MAX_NOTEBOOK_BYTES:,} characters a "
+                          f"notebook may be")
+    if _depth(text) > MAX_JSON_DEPTH:
+        raise CourseError(f"{name}: not a notebook (its JSON nests more than "
+                          f"{MAX_JSON_DEPTH} levels deep)")
     try:
         raw = json.loads(text)
     except ValueError as exc:
         raise CourseError(f"{name}: not a notebook (not valid JSON: {exc.msg} at line {exc.lineno})") \
             from None
+    except (RecursionError, MemoryError) as exc:
+        raise CourseError(f"{name}: not a notebook ({exc.__class__.__name__} reading its JSON)") \
+            from None
+    try:  # a lone surrogate ("\\ud800") is valid JSON but no text: nothing could write it back
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise CourseError(f"{name}: not a valid notebook (it holds text that is not valid "
+                          f"Unicode: a lone surrogate)") from None
     if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
         raise CourseError(f"{name}: not a notebook (no cells)")
     try:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
+    except (RecursionError, MemoryError) as exc:
+        raise CourseError(f"{name}: not a valid notebook ({exc.__class__.__name__})") from None
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise CourseError(f"{name}: not a valid notebook ({first[:120]})") from None
@@ -47,7 +127,8 @@ def parse_notebook(text, name="notebook"):
 
 
 def nbgrader_meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
 
 
 def is_test_cell(cell):
@@ -117,6 +198,15 @@ def instructor_names(source_nb):
                               [nbgrader_meta(c).get("grade_id") for c in others])
 
 
+def _as_kind(cell, kind):
+    made = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
+            "raw": nbformat.v4.new_raw_cell}[kind](cell.get("source", ""))
+    made.metadata = cell.get("metadata", {})
+    if "id" in cell:
+        made["id"] = cell["id"]
+    return made
+
+
 def prepare_submission(nb, release_nb, names=None):
     """The notebook to grade, made from a learner's notebook, and what was refused.
 
@@ -143,10 +233,17 @@ def prepare_submission(nb, release_nb, names=None):
     fixed = {nbgrader_meta(c).get("grade_id") for c in release_nb.cells
              if c.get("cell_type") == "code" and not is_answer_cell(c)
              and (nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("locked"))}
-    known = {nbgrader_meta(c).get("grade_id") for c in release_nb.cells}
-    for cell in nb.cells:  # nbgrader metadata with an id the course never gave out is a disguise
-        if nbgrader_meta(cell) and nbgrader_meta(cell).get("grade_id") not in known:
+    kinds = {nbgrader_meta(c).get("grade_id"): c.get("cell_type") for c in release_nb.cells
+             if isinstance(nbgrader_meta(c).get("grade_id"), str)}
+    for i, cell in enumerate(nb.cells):  # nbgrader metadata with an id the course never gave out is a disguise
+        gid = cell.get("metadata", {}).get("nbgrader", {})
+        gid = gid.get("grade_id") if isinstance(gid, dict) else None
+        if "nbgrader" in cell.get("metadata", {}) and not (isinstance(gid, str) and gid in kinds):
             cell.metadata.pop("nbgrader")
+        elif gid in kinds and cell.get("cell_type") != kinds[gid]:
+            # A cell the course issued is prepared as the course's kind of cell (an answer
+            # handed in as markdown would skip the checks, and nbgrader makes it code again).
+            nb.cells[i] = _as_kind(cell, kinds[gid])
     present = {nbgrader_meta(c).get("grade_id") for c in nb.cells if is_test_cell(c)}
     for cell in release_nb.cells:
         if is_test_cell(cell) and nbgrader_meta(cell).get("grade_id") not in present:

@@ -18,7 +18,8 @@ import nbformat
 
 from . import CourseError
 from .config import make_config, sqlite_url
-from .nbgrader_jobs import run_job
+from .exchange import check_student
+from .nbgrader_jobs import FIXED_SECONDS, run_job
 from .notebooks import (exercises, instructor_names, prepare_submission, read_notebook,
                         test_results)
 
@@ -141,11 +142,24 @@ def _last_line(result):
 
 
 def _pick_notebook(folder, module):
-    """The submitted notebook in ``folder``: <module>.ipynb, else the only .ipynb."""
+    """The submitted notebook in ``folder``: <module>.ipynb, else the only .ipynb; None if
+    there is none; a one-line reason (str) where what is there may not be graded: a
+    symbolic link (the student's folder, the module's folder or the notebook) is graded
+    as itself, never as what it points to."""
+    folder = Path(folder)
+    for part in (folder.parent, folder):
+        if part.is_symlink():
+            return f"{part.name} is a symbolic link; a submission must be a plain folder"
+    if not folder.is_dir():
+        return None
     expected = folder / f"{module}.ipynb"
+    if expected.is_symlink():
+        return f"{expected.name} is a symbolic link; a submission must be a plain notebook file"
     if expected.is_file():
         return expected
-    found = sorted(p for p in folder.glob("*.ipynb") if p.is_file()) if folder.is_dir() else []
+    found = sorted(p for p in folder.glob("*.ipynb") if p.is_symlink() or p.is_file())
+    if len(found) == 1 and found[0].is_symlink():
+        return f"{found[0].name} is a symbolic link; a submission must be a plain notebook file"
     return found[0] if len(found) == 1 else None
 
 
@@ -203,78 +217,89 @@ def _apply_refusals(rows, refused):
     return rows
 
 
-def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, progress=None,
-                    sandbox=False, cell_timeout=None):
-    """Autograde ``{student: notebook path or None}`` for ``module``.
+def _clean(row):
+    """A row as text that can be written anywhere: valid UTF-8, one line, bounded."""
+    message = str(row.get("message", "")).encode("utf-8", "replace").decode("utf-8")
+    row["message"] = " ".join(message.split())[:500]
+    return row
 
-    Returns one row per student and exercise. A missing or broken notebook,
-    or a grading run that dies, gives that student rows with a status saying
-    why; the others are graded all the same. ``progress(done, total, student,
-    rows)`` is called as each student's grading finishes.
+
+def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, progress=None,
+                    sandbox=False, cell_timeout=None, base=None):
+    """Autograde ``{student: notebook path, None (missing) or a reason (invalid)}`` for
+    ``module``.
+
+    Returns one row per student and exercise. A missing or broken notebook, or a
+    grading run that dies, gives that student rows with a status saying why; the others
+    are graded all the same. Each submission is read, checked and graded by a process
+    of its own (``nbgrader_jobs grade``) with a time limit: this process never parses a
+    submission. ``progress(done, total, student, rows)`` is called as each student's
+    grading finishes. Below ``base`` (the submissions folder), the job follows no
+    symbolic link on its way to a notebook.
     """
     root = Path(root)
     _prepare_course(root, module)
     source_nb = read_notebook(source_notebook(module))
-    found, names = exercises(source_nb), instructor_names(source_nb)
+    found = exercises(source_nb)
     result = run_job("generate", root, db, module)
     if not result.get("success"):
         raise CourseError(f"nbgrader could not prepare {module}: {_last_line(result)}")
+    per_cell = int(cell_timeout or 90)
+    code_cells = sum(1 for c in read_notebook(RELEASE / module / f"{module}.ipynb").cells
+                     if c.get("cell_type") == "code") + 1
+    total_timeout = per_cell * code_cells + 60  # the notebook's own time, restarts included
 
-    rows, to_grade, refused = {}, [], {}
-    blank = read_notebook(RELEASE / module / f"{module}.ipynb")
+    rows, to_grade = {}, []
     for student, path in notebooks.items():
-        if path is None:
-            rows[student] = _exercise_rows(student, module, found, "missing",
-                                           f"no {module}.ipynb was submitted")
-            continue
+        # nbgrader uses a student id in paths and as a glob pattern (a folder named ``*``
+        # re-graded every student): the exchange's plain names only.
         try:
-            prepared, refused[student] = prepare_submission(read_notebook(path), blank, names)
+            check_student(student)
         except CourseError as exc:
             rows[student] = _exercise_rows(student, module, found, "invalid", str(exc))
             continue
-        dest = root / "submitted" / student / module
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        nbformat.write(prepared, dest / f"{module}.ipynb")
-        to_grade.append(student)
+        if path is None:
+            rows[student] = _exercise_rows(student, module, found, "missing",
+                                           f"no {module}.ipynb was submitted")
+        elif isinstance(path, str):
+            rows[student] = _exercise_rows(student, module, found, "invalid", path)
+        else:
+            to_grade.append(student)
 
     total = len(notebooks)
     if progress:
         for done, student in enumerate(rows, 1):
             progress(done, total, student, rows[student])
 
-    def timed_job(*args, **kw):
+    def grade_one(student):
         start = time.monotonic()
-        return run_job(*args, **kw), time.monotonic() - start
+        path = Path(notebooks[student])
+        top = Path(base) if base is not None else path.parent
+        return run_job("grade", root, db, module, student, sandbox=sandbox,
+                       cell_timeout=cell_timeout, total_timeout=total_timeout,
+                       timeout=total_timeout + FIXED_SECONDS, submission_root=top,
+                       submission=path.relative_to(top).as_posix()), time.monotonic() - start
 
-    graded = []
     with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        running = {pool.submit(timed_job, "autograde", root, db, module, student,
-                               sandbox=sandbox, cell_timeout=cell_timeout): student
-                   for student in to_grade}
+        running = {pool.submit(grade_one, student): student for student in to_grade}
         for future in as_completed(running):
             student, (result, seconds) = running[future], future.result()
-            if result.get("success"):
-                rows[student] = _apply_refusals(_graded_rows(root, db, module, student, found),
-                                                refused.get(student, {}))
-                graded.append(student)
+            got = result.get("rows")
+            if isinstance(got, list) and got:
+                rows[student] = [_clean(r) for r in got]
             else:
                 rows[student] = _exercise_rows(student, module, found, "error",
-                                               f"autograding failed: {_last_line(result)}")
+                                               f"grading failed: {_last_line(result)}")
             for row in rows[student]:
                 row["seconds"] = round(seconds, 2)
+            if feedback_dir is not None and rows[student][0]["status"] not in ("invalid", "error"):
+                html = root / "feedback" / student / module / f"{module}.html"
+                if html.is_file() and not html.is_symlink():
+                    target = Path(feedback_dir) / student / f"{module}.html"
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(html, target)
             if progress:
                 progress(len(rows), total, student, rows[student])
-
-    if graded and feedback_dir is not None:
-        result = run_job("feedback", root, db, module)
-        for student in graded:
-            html = root / "feedback" / student / module / f"{module}.html"
-            if html.is_file():
-                target = Path(feedback_dir) / student / f"{module}.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(html, target)
     return [row for student in notebooks for row in rows[student]]
 
 
@@ -303,7 +328,7 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     if not submissions.is_dir():
         raise CourseError(f"{submissions}: is not a folder")
     students = sorted(p.name for p in submissions.iterdir()
-                      if p.is_dir() and not p.name.startswith("."))
+                      if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
     if not students:
         raise CourseError(f"{submissions}: is empty; expected <student>/{module}/{module}.ipynb inside")
     if jobs < 1:
@@ -319,7 +344,7 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
     rows = grade_notebooks(module, notebooks, out / "nbgrader", db, jobs=jobs,
                            feedback_dir=out / "feedback", progress=progress, sandbox=sandbox,
-                           cell_timeout=cell_timeout)
+                           cell_timeout=cell_timeout, base=submissions)
     write_csv(out / "grades.csv", rows)
     return rows
 
@@ -336,7 +361,7 @@ def submit(path, out=None):
     with tempfile.TemporaryDirectory(prefix="course-submit-") as tmp:
         tmp = Path(tmp)
         feedback = tmp / "feedback-out"
-        rows = grade_notebooks(module, {"me": path}, tmp / "course",
+        rows = grade_notebooks(module, {"me": path.resolve()}, tmp / "course",
                                sqlite_url(tmp / "gradebook.db"), feedback_dir=feedback,
                                sandbox=_sandbox_choice(None))
         html = feedback / "me" / f"{module}.html"
@@ -352,7 +377,7 @@ def write_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         writer.writeheader()
-        for row in rows:
+        for row in map(_clean, rows):
             writer.writerow({k: (f"{row[k]:g}" if isinstance(row.get(k), float) else row.get(k, ""))
                              for k in CSV_COLUMNS})
 

@@ -73,6 +73,12 @@ BUILTIN_NAMES = set(dir(builtins))
 # IPython's input and output history in the kernel's namespace (cell sources).
 HISTORY_NAME = re.compile(r"^(In|Out|_ih|_oh|_dh|_i+|_i\d+|_\d+)$")
 FORMAT_DUNDER = re.compile(r"\{[^{}]*\.__\w+__")
+#: The longest cell the grader checks (a course answer is a few hundred lines at most).
+MAX_CELL_CHARS = 100_000
+#: Lines of IPython syntax (magics, shell escapes, help) a cell may have before it is
+#: refused without being expanded.
+MAX_IPYTHON_LINES = 50
+IPYTHON_LINE = re.compile(r"^\s*[%!?]|=\s*[%!]|^[^#]*\?\s*$")
 
 
 class Violation(Exception):
@@ -317,7 +323,21 @@ def _python_source(source):
     would expand it: that turns magics into ``get_ipython()`` calls, which are refused."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return TransformerManager().transform_cell(source)
+    if len(source) > MAX_CELL_CHARS:
+        raise Violation(f"the cell is {len(source):,} characters long, more than the "
+                        f"{MAX_CELL_CHARS:,} the grader checks")
+    # IPython expands its syntax one construct at a time, re-reading the cell each time:
+    # thousands of magics would keep the grader busy for minutes. Magics are refused
+    # anyway; more than a few are refused without expanding them.
+    ipython_lines = sum(1 for line in source.splitlines() if IPYTHON_LINE.search(line))
+    if ipython_lines > MAX_IPYTHON_LINES:
+        raise Violation(f"the cell has {ipython_lines} lines of IPython syntax (magics, shell "
+                        f"commands), which graded code may not use")
+    try:
+        return TransformerManager().transform_cell(source)
+    except (RuntimeError, RecursionError, MemoryError, ValueError) as exc:
+        raise Violation(f"the grader cannot expand the cell's IPython syntax "
+                        f"({exc.__class__.__name__})") from None
 
 
 def _module_root(name):
@@ -336,6 +356,18 @@ def check_source(source, where="cell", names=None, harmed=None):
     ``names`` (InstructorNames) adds the rules about the names the instructor's cells bind;
     ``harmed`` narrows the names the cell may not rebind to those that matter where it
     stands (``InstructorNames.harmed``)."""
+    try:
+        return _check_source(source, where, names, harmed)
+    except (RecursionError, MemoryError) as exc:
+        raise Violation(f"{where}: nests too deeply for the grader to check "
+                        f"({exc.__class__.__name__})") from None
+    except Violation as exc:
+        if not str(exc).startswith(where):
+            raise Violation(f"{where}: {exc}", exc.statements) from None
+        raise
+
+
+def _check_source(source, where, names, harmed):
     try:
         tree = ast.parse(_python_source(source))
     except SyntaxError:

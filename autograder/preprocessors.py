@@ -24,6 +24,9 @@ class StderrToStdout(NbGraderPreprocessor):
 import ast as _ast
 import re as _re
 import secrets as _secrets
+import shutil as _shutil
+import tempfile as _tempfile
+import time as _time
 
 import nbformat as _nbformat
 from nbgrader.preprocessors import Execute as _Execute
@@ -33,6 +36,10 @@ from .notebooks import is_test_cell as _is_test_cell, nbgrader_meta as _meta
 
 GUARD_NAME = "__course_guard__"
 _MARKER = _re.compile(r"\n?\[course-guard ([0-9a-f]+)\]")
+
+
+class _OutOfTime(Exception):
+    """The notebook used up its whole time (``GuardedExecute.total_timeout``)."""
 
 
 def test_imports(cells):
@@ -77,45 +84,96 @@ class GuardedExecute(_Execute):
 
     max_kernel_deaths = _Integer(
         5, help="Times a notebook may end its kernel before the rest is not run.").tag(config=True)
+    max_total_output_bytes = _Integer(
+        20_000_000, help="Text the whole notebook may print before the rest is dropped.").tag(
+        config=True)
+    total_timeout = _Integer(
+        0, help="Seconds the whole notebook may run, every restart included; 0: the cell "
+                "time limit times the number of code cells, plus a minute.").tag(config=True)
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        lock = getattr(self.km, "lock", None)  # the sandbox's socket folder, once the kernel is up
+        if lock is not None:
+            lock()
+        return kc
 
     def preprocess_cell(self, cell, resources, index):
         self._running = index
+        if _time.monotonic() > self._deadline:
+            raise _OutOfTime()
         return super().preprocess_cell(cell, resources, index)
 
     def preprocess(self, nb, resources=None, km=None):
         """Run the notebook; a cell that ends the kernel (``os._exit``, a crash, the
         memory limit) gets an error of its own and the notebook is run again from the
-        top without it, so every other cell is still graded."""
+        top without it, so every other cell is still graded. When the kernel dies more
+        often than ``max_kernel_deaths``, or the notebook runs out of time, every test
+        cell that did not run to its end fails, saying why.
+
+        The kernel works in a scratch folder of its own (removed afterwards), never in
+        the folder nbgrader grades in: nothing it leaves there is read, copied or kept."""
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+        resources = resources if resources is not None else {}
+        scratch = _tempfile.mkdtemp(prefix="course-scratch-")
+        resources.setdefault("metadata", {})["path"] = scratch
+        code_cells = sum(1 for c in nb.cells if c.get("cell_type") == "code") + 1
+        total = self.total_timeout or (int(self.timeout or 90) * code_cells + 60)
+        self._deadline = _time.monotonic() + total
         killers, originals = {}, [c.source for c in nb.cells]
-        for _attempt in range(self.max_kernel_deaths + 1):
-            for i, cell in enumerate(nb.cells):
-                cell.source = originals[i]
-                if i in killers:
-                    cell.source = f"raise RuntimeError({killers[i]!r})"
-            self._running = None
-            try:
-                nb, resources = self._guarded(nb, resources, km)
-                break
-            except (DeadKernelError, CellTimeoutError) as exc:
-                index = (self._running or 1) - 1  # the guard's first cell shifts them by one
-                if index in killers or not 0 <= index < len(nb.cells):
-                    raise
-                if nb.cells and nb.cells[0].metadata.get("course_guard"):
-                    nb.cells.pop(0)
-                killers[index] = (
-                    "the kernel died while this cell ran (the code ended the Python process: "
-                    "os._exit, a crash or the memory limit)" if isinstance(exc, DeadKernelError)
-                    else "this cell ran past its time limit and could not be interrupted")
+        not_run = None
+        try:
+            for attempt in range(self.max_kernel_deaths + 1):
+                for i, cell in enumerate(nb.cells):
+                    cell.source = originals[i]
+                    if i in killers:
+                        cell.source = f"raise RuntimeError({killers[i]!r})"
+                    if cell.get("cell_type") == "code":
+                        cell["outputs"] = []
+                self._running = None
+                try:
+                    nb, resources = self._guarded(nb, resources, km)
+                    break
+                except (DeadKernelError, CellTimeoutError, _OutOfTime, RuntimeError) as exc:
+                    if isinstance(exc, _OutOfTime):
+                        not_run = (f"the notebook ran out of time ({total} s in all) before "
+                                   f"this test cell ran to its end")
+                        break
+                    if not isinstance(exc, (DeadKernelError, CellTimeoutError)):
+                        if attempt == 0:
+                            raise  # the first kernel would not start: the grader's problem
+                        not_run = (f"the kernel could not be restarted after the notebook ended "
+                                   f"it ({exc.__class__.__name__}): this test cell did not run")
+                        break
+                    index = (self._running or 1) - 1  # the guard's first cell shifts them by one
+                    if index in killers or not 0 <= index < len(nb.cells):
+                        not_run = ("the kernel died (or stopped answering) before this test cell "
+                                   "ran to its end, and the grader could not tell which cell "
+                                   "ended it")
+                        break
+                    killers[index] = (
+                        "the kernel died while this cell ran (the code ended the Python process: "
+                        "os._exit, a crash or the memory limit)"
+                        if isinstance(exc, DeadKernelError)
+                        else "this cell ran past its time limit and could not be interrupted")
+            else:
+                not_run = (f"the kernel died {len(killers)} times, more than the grader retries "
+                           f"({self.max_kernel_deaths}): this test cell was not run to its end")
+        finally:
+            _shutil.rmtree(scratch, ignore_errors=True)
         for i, cell in enumerate(nb.cells):
             cell.source = originals[i]
+        if not_run is not None:  # whatever ran last: only a test cell that ran to its end counts
+            for i, cell in enumerate(nb.cells):
+                if _is_test_cell(cell):
+                    self._settle(cell, self._nonces.get(i, ""), None, not_run)
         return nb, resources
 
     def _guarded(self, nb, resources=None, km=None):
         tests = [i for i, c in enumerate(nb.cells) if _is_test_cell(c)]
         originals = {i: nb.cells[i].source for i in tests}
-        nonces = {i: _secrets.token_hex(16) for i in tests}
+        nonces = self._nonces = {i: _secrets.token_hex(16) for i in tests}
         for i in tests:
             gid = _meta(nb.cells[i]).get("grade_id", f"cell {i}")
             nb.cells[i].source = (f"{GUARD_NAME}.check({gid!r})\n{originals[i]}\n"
@@ -125,7 +183,7 @@ class GuardedExecute(_Execute):
             f"import autograder.guard as {GUARD_NAME}\n{GUARD_NAME}.install({modules!r})")
         install.metadata["course_guard"] = True
         nb.cells.insert(0, install)
-        self._output_sizes = {}
+        self._output_sizes, self._cut, self._total_output = {}, {}, 0
         try:
             nb, resources = super().preprocess(nb, resources, km=km)
         finally:
@@ -141,19 +199,31 @@ class GuardedExecute(_Execute):
         return nb, resources
 
     @staticmethod
-    def _settle(cell, nonce, install_failure):
+    def _settle(cell, nonce, install_failure, not_run=None):
+        """A test cell's outcome is whether it ran to its end (its nonce) without an error;
+        nothing else it shows counts. An ``execute_result`` (which nbgrader would read as
+        the cell's score; the learner's code can make one appear) becomes plain display
+        data."""
         seen = False
+        outputs = []
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and "[course-guard " in out.get("text", ""):
-                seen = seen or any(m == nonce for m in _MARKER.findall(out["text"]))
+            kind = out.get("output_type")
+            if kind == "stream" and "[course-guard " in out.get("text", ""):
+                seen = seen or bool(nonce) and any(m == nonce for m in _MARKER.findall(out["text"]))
                 out["text"] = _MARKER.sub("", out["text"])
-        cell["outputs"] = [o for o in cell.get("outputs", [])
-                           if not (o.get("output_type") == "stream" and o.get("text") == "")]
+            if kind == "stream" and out.get("text") == "":
+                continue
+            if kind == "execute_result":
+                out = _nbformat.v4.new_output("display_data", data=dict(out.get("data", {})),
+                                              metadata=dict(out.get("metadata", {})))
+            outputs.append(out)
+        cell["outputs"] = outputs
         errored = any(o.get("output_type") == "error" for o in cell["outputs"])
         if install_failure is not None and not errored:
             why = f"the grader's guard could not start: {install_failure.get('evalue', '')}"
         elif not seen and not errored:
-            why = "the test cell did not run to its end (its result was hidden or it was skipped)"
+            why = not_run or ("the test cell did not run to its end (its result was hidden or it "
+                              "was skipped)")
         else:
             return
         cell["outputs"].append(_nbformat.v4.new_output(
@@ -161,15 +231,32 @@ class GuardedExecute(_Execute):
             traceback=[f"GradingIntegrityError: {why}"]))
 
     def output(self, outs, msg, display_id, cell_index):
-        if msg["msg_type"] in ("stream", "execute_result", "display_data", "error"):
+        """Keep at most ``max_output_bytes`` of a cell's output and
+        ``max_total_output_bytes`` of the notebook's (what is dropped is not counted); the
+        guard's markers always get through (without the text around them), so a flood of
+        output cannot make a test cell look as if it had not run to its end."""
+        kind = msg["msg_type"]
+        if kind in ("stream", "execute_result", "display_data", "error"):
             size = len(str(msg.get("content", "")))
-            total = self._output_sizes.get(cell_index, 0) + size
-            self._output_sizes[cell_index] = total
-            if total > self.max_output_bytes and msg["msg_type"] != "error":
-                if total - size <= self.max_output_bytes:
+            kept = self._output_sizes.get(cell_index, 0)
+            cell_full = kept + size > self.max_output_bytes
+            notebook_full = self._total_output + size > self.max_total_output_bytes
+            if kind != "error" and (cell_full or notebook_full):
+                if cell_full and not self._cut.get(cell_index):
+                    self._cut[cell_index] = True
+                    # display data, not a stream: nbgrader's LimitOutput drops streams
+                    # past its line limit, and would drop the notice with them.
+                    outs.append(_nbformat.v4.new_output(
+                        "display_data", data={"text/plain": (
+                            f"[output cut: this cell printed more than "
+                            f"{self.max_output_bytes:,} characters]")}))
+                markers = _MARKER.findall(str(msg.get("content", {}).get("text", ""))) \
+                    if kind == "stream" else []
+                if markers:
                     outs.append(_nbformat.v4.new_output(
                         "stream", name="stdout",
-                        text=f"\n[output cut: this cell printed more than "
-                             f"{self.max_output_bytes:,} characters]\n"))
+                        text="".join(f"\n[course-guard {m}]" for m in markers[-4:])))
                 return None
+            self._output_sizes[cell_index] = kept + size
+            self._total_output += size
         return super().output(outs, msg, display_id, cell_index)

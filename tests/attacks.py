@@ -5,8 +5,14 @@ Every attack is a module-01 submission whose answers are the reference solutions
 except that ``perceptron_predict`` (the *target*) is wrong, and the attack tries to
 make that wrong answer pass anyway, or to harm the grading. ``ATTACKS[name]`` is
 ``(build, expect)``: ``build(nb)`` turns the honest notebook into the attack (or
-returns raw text for a file that is not a notebook), and ``expect`` maps exercises to
-the status they must get (``"other"`` is every exercise not named).
+returns raw text for a file that is not a notebook, or a ``Layout`` of files and links
+for the student's folder), and ``expect`` maps exercises to the status they must get
+(``"other"`` is every exercise not named). ``STUDENT`` names the attacks whose student
+folder has a name of its own (else it is the attack's name, slugged).
+
+Text may name places the test makes: ``@ROOT@`` (the repository), ``@OUT@`` (the
+grader's --out), ``@SUBS@`` (the submissions folder) and ``@CANARY@`` (a file on the
+host outside both, which no submission may change or read).
 """
 import json
 
@@ -20,6 +26,17 @@ WRONG = "def perceptron_predict(X, w, b):\n    return (X @ w + b >= 0).astype(in
 #: Files the attacks try to create or change outside their sandbox (relative to the
 #: course root); the test checks that none exists or changed after grading.
 CANARY = "PWNED-by-a-submission.txt"
+#: A value the test puts in the grader's environment: it must appear in no output.
+SECRET_ENV = "COURSE_TEST_GRADER_SECRET"
+
+
+class Layout(dict):
+    """Files of a student's folder, by path relative to it: text, or ``Link(target)``.
+    The key ``""`` makes the student's folder itself a link."""
+
+
+class Link(str):
+    """A symbolic link's target."""
 
 
 def _answer(nb, name):
@@ -100,6 +117,74 @@ def _wrong_unless(condition_code):
         "        return (X @ w + b > 0).astype(int)\n"
         "    except Exception:\n"
         "        return (X @ w + b >= 0).astype(int)\n")
+
+
+def _dies(times, answered=False):
+    """``times`` cells that end the kernel, before the first answer; the notebook is the
+    unanswered release unless ``answered``."""
+    def build(nb):
+        if not answered:
+            from autograder.pipeline import RELEASE
+
+            nb = nbformat.read(RELEASE / "01_perceptron" / "01_perceptron.ipynb", as_version=4)
+        first = next(i for i, c in enumerate(nb.cells) if is_answer_cell(c))
+        for _ in range(times):
+            nb.cells.insert(first, nbformat.v4.new_code_cell("import os; os._exit(0)"))
+        return nb
+    return build
+
+
+def _as_markdown(code):
+    """The target's answer cell handed in as markdown, holding ``code``."""
+    def build(nb):
+        cell = _answer(nb, TARGET)
+        made = nbformat.v4.new_markdown_cell(code)
+        made.metadata = cell.metadata
+        nb.cells[nb.cells.index(cell)] = made
+        return nb
+    return build
+
+
+def _notebook_link(target):
+    def build(_nb):
+        return Layout({"01_perceptron/01_perceptron.ipynb": Link(target)})
+    return build
+
+
+def _student_link(target):
+    def build(_nb):
+        return Layout({"": Link(target)})
+    return build
+
+
+def _links_beside(nb):
+    _answer(nb, TARGET).source = WRONG
+    return Layout({"01_perceptron/01_perceptron.ipynb": nbformat.writes(nb),
+                   "01_perceptron/gradebook.db": Link("@OUT@/gradebook.db"),
+                   "01_perceptron/source.ipynb.txt": Link("@ROOT@/source/01_perceptron/01_perceptron.ipynb"),
+                   "01_perceptron/canary": Link("@CANARY@"),
+                   "01_perceptron/etc": Link("/etc")})
+
+
+def _text_edit(old, new):
+    """The honest notebook's JSON text with ``old`` replaced (once) by ``new``."""
+    def build(nb):
+        _answer(nb, TARGET).source = WRONG
+        text = nbformat.writes(nb)
+        assert old in text
+        return text.replace(old, new, 1)
+    return build
+
+
+def _nested_metadata(nb):
+    text = nbformat.writes(nb)
+    deep = "[" * 100_000 + "]" * 100_000
+    return text.replace('"metadata": {', f'"metadata": {{"deep": {deep}, ', 1)
+
+
+def _star_student(nb):
+    _answer(nb, TARGET).source = WRONG
+    return nb
 
 
 REJECTED = {TARGET: "rejected", "other": "passed"}
@@ -191,6 +276,71 @@ ATTACKS = {
     "starts threads": (_target("import threading\n" + WRONG), REJECTED),
     "shows a widget": (_added("import ipywidgets as w\nw.IntSlider(3)\n", honest=True),
                        {"other": "passed"}),
+    "dies six times before its first answer": (_dies(6), {"other": "failed"}),
+    "dies six times before honest answers": (_dies(6, answered=True), {"other": "failed"}),
+    "writes a byte that is not UTF-8 to its output": (_target(
+        "import os\nos.write(1, b'\\xff')\nos.write(2, b'\\xfe\\xff')\nprint('\\udcff')\n"
+        + WRONG), FAILED),
+    "writes 400 MB to file descriptor 1": (_target(
+        "import os\nchunk = b'x' * (1 << 20)\nfor _ in range(400):\n    os.write(1, chunk)\n"
+        + WRONG), FAILED),
+    "starts as many processes as it can": (_wrong_unless(
+        "import os, time\nkids = []\nfor _ in range(3000):\n    pid = os.fork()\n"
+        "    if pid == 0:\n        time.sleep(20)\n        os._exit(0)\n    kids.append(pid)\n"
+        "assert len(kids) >= 3000"), FAILED),
+    # -- scored from an output of its own ---------------------------------------------------
+    "makes its test cell's first output an execute_result": (_target(
+        "import ipywidgets\nshell = ipywidgets.get_ipython()\n"
+        "def perceptron_predict(X, w, b):\n    shell.run_cell('1.0')\n"
+        "    return (X @ w + b >= 0).astype(int)\n"), FAILED),
+    "hands its answer in as markdown": (_as_markdown(
+        "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n" + WRONG), REJECTED),
+    # -- the grader's powers and environment --------------------------------------------------
+    "has root's powers in the sandbox": (_wrong_unless(
+        "import os\nstatus = open('/proc/self/status').read()\n"
+        "caps = [int(l.split()[1], 16) for l in status.splitlines() if l.startswith('Cap')]\n"
+        "assert os.getuid() == 0 or os.getgid() == 0 or any(caps)"), FAILED),
+    "remounts the packages writable": (_wrong_unless(
+        "import os\n"
+        "os.system('mount -o remount,rw,bind @ROOT@/course 2>/dev/null; "
+        "mount -o remount,rw,bind / 2>/dev/null')\n"
+        f"open('@ROOT@/course/{CANARY}', 'w').write('x')"), FAILED),
+    "prints the grader's environment": (_wrong_unless(
+        "import os\nprint(dict(os.environ))\n"
+        "try:\n    print(open('/proc/1/environ').read())\nexcept OSError:\n    pass\n"
+        f"assert {SECRET_ENV!r} in os.environ"), FAILED),
+    # -- links and files on the host ---------------------------------------------------------
+    "is a link into source/": (_notebook_link("@ROOT@/source/01_perceptron/01_perceptron.ipynb"),
+                              {"other": "invalid"}),
+    "is a link to another student's notebook": (_notebook_link(
+        "@SUBS@/honest/01_perceptron/01_perceptron.ipynb"), {"other": "invalid"}),
+    "is a link to the gradebook": (_notebook_link("@OUT@/gradebook.db"), {"other": "invalid"}),
+    "is a link to a host file": (_notebook_link("@CANARY@"), {"other": "invalid"}),
+    "has a student folder that is a link": (_student_link("@SUBS@/honest"), {"other": "invalid"}),
+    "leaves links beside its notebook": (_links_beside, FAILED),
+    "makes links and files where it runs": (_target(
+        "import os\n"
+        "os.symlink('@ROOT@/source/01_perceptron/01_perceptron.ipynb', 'copied-source.ipynb')\n"
+        "os.symlink('@OUT@/gradebook.db', 'gradebook.db')\nos.symlink('@CANARY@', 'canary')\n"
+        "open('kept.txt', 'w').write('x' * 1000)\n" + WRONG), FAILED),
+    "fills /tmp past its memory": (_wrong_unless(
+        "with open('/tmp/fill', 'wb') as fh:\n"
+        "    for _ in range(1200):\n        fh.write(b'x' * (1 << 20))"), FAILED),
+    "fills /dev/shm past its memory": (_wrong_unless(
+        "with open('/dev/shm/fill', 'wb') as fh:\n"
+        "    for _ in range(1200):\n        fh.write(b'x' * (1 << 20))"), FAILED),
+    "fills its working folder": (_wrong_unless(
+        "with open('fill', 'wb') as fh:\n"
+        "    for _ in range(1200):\n        fh.write(b'x' * (1 << 20))"), FAILED),
+    # -- submissions that stopped the whole class -------------------------------------------
+    "nests 100,000 brackets in its metadata": (_nested_metadata, {"other": "invalid"}),
+    "holds a lone surrogate": (_text_edit(
+        "def perceptron_predict", "# \\ud800\\ndef perceptron_predict"), {"other": "invalid"}),
+    "chains 200,000 attributes": (_target("x = np" + ".T" * 200_000 + "\n" + WRONG), REJECTED),
+    "chains 30,000 attributes": (_target("x = np" + ".T" * 30_000 + "\n" + WRONG), REJECTED),
+    "has 501 %time lines": (_target("%time\n" * 501 + WRONG), REJECTED),
+    "has a 0.6 MB cell of magics": (_target("%ls\n" * 150_000 + WRONG), REJECTED),
+    "sits in a student folder named *": (_star_student, {"other": "invalid"}),
     # -- malformed notebooks ---------------------------------------------------------------
     "is not JSON": (_not_json, {"other": "invalid"}),
     "is an old nbformat (v3)": (_old_nbformat, {TARGET: "passed", "other": "passed"}),
@@ -199,10 +349,17 @@ ATTACKS = {
 }
 
 
+#: Attacks whose student folder is not named after the attack.
+STUDENT = {"sits in a student folder named *": "*"}
+
+
 def build(name, honest):
-    """The attack's file contents (text)."""
+    """The attack's files: a ``Layout`` (a notebook's text alone is the module's notebook)."""
     made = ATTACKS[name][0](nbformat.from_dict(json.loads(json.dumps(honest))))
-    return made if isinstance(made, str) else nbformat.writes(made)
+    if isinstance(made, Layout):
+        return made
+    return Layout({"01_perceptron/01_perceptron.ipynb":
+                   made if isinstance(made, str) else nbformat.writes(made)})
 
 
 def expected(name, exercise):
