@@ -44,7 +44,7 @@ def graded(tmp_path_factory):
     watched = [ROOT / "course" / "checks.py", source_notebook(MODULE)]
     before = {p: _digest(p) for p in list(subs.rglob("*.ipynb")) + watched}
     env = dict(os.environ, COURSE_SANDBOX_MEMORY_MB="2048")
-    proc = subprocess.run([sys.executable, "-m", "course.cli", "grade", MODULE, "--submissions",
+    proc = subprocess.run([sys.executable, "-m", "course_cli", "grade", MODULE, "--submissions",
                            str(subs), "--out", str(out), "--jobs", "2", "--cell-timeout", "10"],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env,
                           timeout=1800)
