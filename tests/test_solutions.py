@@ -71,3 +71,13 @@ def test_where_solutions_cannot_be_imported_the_builtins_are_none(monkeypatch):
     assert base.builtin("training", "train_one_epoch") is None
     with pytest.raises(NotImplementedError, match="built-in one is not available"):
         T.schedule_values("step decay", 5)
+
+
+def test_module_07s_pictures_still_draw_without_the_builtins(monkeypatch):
+    import course.viz.training as T
+
+    monkeypatch.setitem(sys.modules, "solutions.training", None)
+    ex = T.schedule_explorer()
+    assert "no built-in formula here" in ex.status.value and ex.render().std() > 0
+    ex = T.search_comparison()
+    assert "no built-in random search here" in ex.status.value and ex.render().std() > 0
