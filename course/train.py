@@ -61,12 +61,13 @@ def _cross_entropy(out, X, y):
 
 def fit(model, X, y, epochs=20, lr=3e-3, batch_size=64, seed=0, loss_fn=None, step=None,
         clip=None, after_step=None, on_epoch=None, device=None, progress=False,
-        train_mode=True):
+        train_mode=True, generator=None):
     """Train ``model`` with Adam on ``(X, y)``; returns the mean loss of every epoch
     and leaves the model in eval mode.
 
-    Each epoch shuffles with ``torch.Generator().manual_seed(seed)`` (drawn once, so
-    the same arguments give the same run) and walks the batches:
+    Each epoch shuffles with ``torch.Generator().manual_seed(seed)`` (made once, so
+    the same arguments give the same run; or ``generator``, to share it with a ``step``
+    that draws noise too) and walks the batches:
 
     - ``loss_fn(logits, X_batch, y_batch)`` gives a batch's loss (default:
       cross-entropy); distillation passes one that also asks a teacher;
@@ -95,7 +96,7 @@ def fit(model, X, y, epochs=20, lr=3e-3, batch_size=64, seed=0, loss_fn=None, st
     X, y = X.to(device), y.to(device)
     loss_fn = loss_fn or _cross_entropy
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator if generator is not None else torch.Generator().manual_seed(seed)
     epochs_iter = range(epochs)
     if progress:
         from tqdm.auto import tqdm

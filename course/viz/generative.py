@@ -22,6 +22,7 @@ from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 
 from .. import data
+from ..train import fit
 from .render import Backdrop
 from .base import (Explorer, button, dropdown, freeze_layout, int_slider, learner_function,
                    new_figure, slider, visualization)
@@ -148,23 +149,23 @@ def train_latent_model(kind="vae", epochs=30, beta=1.0, seed=0):
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     model = _make_latent_model(kind).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    n = len(X)
-    for _ in range(epochs):
-        order = torch.randperm(n, generator=g).to(dev)
-        for k in range(0, n, 128):
-            xb = X[order[k:k + 128]]
-            if kind == "vae":
-                mu, logvar = model.encode(xb)
-                z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=g).to(dev)
-                kl = -0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(1).mean()
-            else:
-                z, kl = model.encode(xb), 0.0
-            rec = F.binary_cross_entropy_with_logits(model.decode(z), xb, reduction="sum") / len(xb)
-            loss = rec + beta * kl
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+
+    def step(model, opt, xb, _):
+        if kind == "vae":
+            mu, logvar = model.encode(xb)
+            z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=g).to(dev)
+            kl = -0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(1).mean()
+        else:
+            z, kl = model.encode(xb), 0.0
+        rec = F.binary_cross_entropy_with_logits(model.decode(z), xb, reduction="sum") / len(xb)
+        loss = rec + beta * kl
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    fit(model, X, X, epochs=epochs, lr=3e-3, batch_size=128, step=step, device=dev,
+        train_mode=False, generator=g)
     return model.cpu().eval()
 
 
