@@ -1,6 +1,15 @@
-"""Small data sets the notebooks use, generated here or shipped inside a
-package (scikit-learn's digits): nothing is downloaded."""
+"""Every data set and split the notebooks and visualizations use, generated here or
+shipped inside a package (scikit-learn's digits): nothing is downloaded.
+
+- 2-D toy sets: ``gate``, ``linearly_separable``, ``blobs``, ``xor_blobs``, ``circles``,
+  ``spirals``, ``dataset_2d``, ``separable_with_line``, ``train_test_split``;
+- the digits, every split behind one call: ``digits(split, layout, tensors, scheme)``;
+- sequences: ``adding_problem`` (module 10);
+- module 14's tasks: ``digit_tasks``, ``scanner``, ``labelled_subset``;
+- module 16's drift stream and fairness data: ``drift_windows``, ``fairness_data``.
+"""
 import functools
+import types
 
 import numpy as np
 
@@ -275,3 +284,69 @@ def fairness_data(n=4000, seed=0):
     y = (rng.random(n) < base).astype(int)
     logit = 2.2 * (y - 0.5) + rng.standard_normal(n)
     return y, 1 / (1 + np.exp(-logit)), group
+
+
+SCANNERS = ("blurred", "shifted")
+
+
+# -- module 14: a source task and a target task seen through two scanners ---------------------
+def _neighbours(images):
+    """The image and its four neighbours shifted in, zeros outside: (centre, up, down, left, right)."""
+    p = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    return p[:, 1:9, 1:9], p[:, 0:8, 1:9], p[:, 2:10, 1:9], p[:, 1:9, 0:8], p[:, 1:9, 2:10]
+
+
+def scanner(images, kind="blurred"):
+    """What a scanner does to clean (n, 8, 8) images in [0, 1]; returns float32 (n, 8, 8).
+
+    ``"blurred"``: a small blur (half the pixel, an eighth of each neighbour), contrast halved and
+    a grey background of 0.25. ``"shifted"``: strokes one pixel thicker (a maximum over the pixel and
+    its upper and left neighbours) and the whole image moved one pixel to the right.
+    """
+    images = np.asarray(images, np.float32)
+    c, up, down, left, right = _neighbours(images)
+    if kind == "blurred":
+        return (0.5 * (0.5 * c + 0.125 * (up + down + left + right)) + 0.25).astype(np.float32)
+    if kind == "shifted":
+        thick = np.maximum(np.maximum(c, up), left)
+        return np.pad(thick, ((0, 0), (0, 0), (1, 0)))[:, :, :8].astype(np.float32)
+    raise ValueError(f"unknown scanner {kind!r}; choose from {SCANNERS}")
+
+
+@functools.lru_cache(maxsize=2)
+def digit_tasks(seed=0):
+    """The source and target tasks: flat 64-pixel float32 images, labels 0..9.
+
+    Half the digits (shuffled with ``seed``) are the source: ``Xs_train, ys_train, Xs_test,
+    ys_test`` (70/30), clean. The other half are the target, seen through each scanner: for
+    ``kind`` in ``SCANNERS``, ``pool[kind]`` and ``test[kind]`` are ``(X, y)`` pairs (60/40); the
+    same digits go through both scanners. All arrays are read-only (cached and shared).
+
+    >>> t = digit_tasks(); t.Xs_train.shape[1], t.test["blurred"][0].shape[1]
+    (64, 64)
+    """
+    X, y = digits()
+    order = np.random.default_rng(seed).permutation(len(X))
+    src, tgt = order[:len(X) // 2], order[len(X) // 2:]
+    cut_s, cut_t = int(0.7 * len(src)), int(0.6 * len(tgt))
+    flat = lambda a: np.ascontiguousarray(a.reshape(len(a), -1))      # noqa: E731
+    ns = types.SimpleNamespace(
+        Xs_train=flat(X[src[:cut_s]]), ys_train=y[src[:cut_s]],
+        Xs_test=flat(X[src[cut_s:]]), ys_test=y[src[cut_s:]], pool={}, test={})
+    for kind in SCANNERS:
+        scanned = flat(scanner(X[tgt], kind))
+        ns.pool[kind] = (scanned[:cut_t], y[tgt[:cut_t]])
+        ns.test[kind] = (scanned[cut_t:], y[tgt[cut_t:]])
+    for arr in [ns.Xs_train, ns.ys_train, ns.Xs_test, ns.ys_test,
+                *[a for d in (ns.pool, ns.test) for pair in d.values() for a in pair]]:
+        arr.setflags(write=False)
+    return ns
+
+
+def labelled_subset(n_per_class, seed, kind="blurred"):
+    """``(X, y)``: ``n_per_class`` labelled target examples of each digit, drawn with ``seed``."""
+    Xp, yp = digit_tasks().pool[kind]
+    rng = np.random.default_rng(1000 + seed)
+    idx = np.concatenate([rng.choice(np.flatnonzero(yp == c), n_per_class, replace=False)
+                          for c in range(10)])
+    return Xp[idx], yp[idx]
