@@ -1,6 +1,6 @@
 """Reading notebooks and finding the exercises in them.
 
-Course conventions (see tools/nbauthor.py): exercise ``name`` has an answer
+Course conventions (README, "Writing a module"): exercise ``name`` has an answer
 cell with grade_id ``name`` and test cells with grade_id ``test_name`` or
 ``test_name__part``.
 """

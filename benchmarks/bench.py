@@ -120,7 +120,7 @@ def main(argv=None):
     if not args.notebooks_only:
         import course.viz as viz
 
-        for name, builder in sorted(viz.REGISTRY.items(), key=lambda kv: (kv[1].course_module, kv[0])):
+        for name, builder in sorted(viz.load_all().items(), key=lambda kv: (kv[1].course_module, kv[0])):
             if builder.course_module not in mods:
                 continue
             median, count = time_visualization(builder)

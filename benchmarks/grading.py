@@ -79,7 +79,7 @@ def time_grading(module, submissions, jobs, sandbox, cell_timeout):
     """Run `course grade`; returns wall seconds, ``[(seconds since start, student)]``
     for its progress lines, and the rows of grades.csv."""
     with tempfile.TemporaryDirectory(prefix="course-bench-grade-") as out:
-        cmd = [sys.executable, "-m", "course.cli", "grade", module, "--submissions",
+        cmd = [sys.executable, "-m", "course_cli", "grade", module, "--submissions",
                str(submissions), "--out", out, "--jobs", str(jobs)]
         if cell_timeout:
             cmd += ["--cell-timeout", str(cell_timeout)]

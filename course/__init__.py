@@ -1,9 +1,12 @@
 """The package every course notebook imports.
 
 - ``course.device()`` picks where tensors live (CUDA, then MPS, then CPU);
-- ``course.data`` makes the small data sets the notebooks use (no downloads);
-- ``course.viz`` holds the widget-driven visualizations, one function each;
+- ``course.data`` makes every data set and split the notebooks use (no downloads);
+- ``course.train`` holds the shared model builder, metric and training loop;
+- ``course.viz`` holds the widget-driven visualizations, one file per module;
 - ``course.checks`` holds the assertions that graded test cells use.
+
+Nothing here imports the grader (``autograder``) or the command line (``course_cli``).
 """
 from pathlib import Path
 

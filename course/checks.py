@@ -22,6 +22,9 @@ __all__ = [
     "assert_raises",
     "call_pure",
     "call_quietly",
+    "assert_gradient",
+    "assert_no_shared_memory",
+    "assert_input_untouched",
 ]
 
 
@@ -230,3 +233,54 @@ def call_quietly(fn, *args, what=None, hint="", **kwargs):
               hint or "an overflow warning means exp() got a huge argument; "
                       "rewrite the formula so exp() only sees values <= 0.")
     return result
+
+
+# -- helpers that hidden tests share (each was once pasted into several test cells) ------------
+def assert_gradient(name, got, want, numeric, what, hint):
+    """Compare one gradient ``got`` with PyTorch's ``want`` (autograd) and with
+    ``numeric``, a central-difference check of the same quantity made by the test.
+
+    The two references must agree (else the test itself is wrong); ``got`` must
+    match ``want`` to ``1e-8 + 1e-6 |want|`` everywhere. The message names the
+    parameter, the worst index and all three numbers there.
+    """
+    want = np.asarray(want, dtype=float)
+    got = assert_shape(got, want.shape, what=f"{what}: {name}", hint=hint).astype(float)
+    assert np.allclose(want, numeric, rtol=1e-5, atol=1e-6), "test error: references disagree"
+    diff = np.abs(got - want)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    tol = 1e-8 + 1e-6 * np.abs(want)
+    if (diff > tol).any():
+        idx = np.unravel_index(int(np.argmax(diff - tol)), diff.shape) if diff.ndim else ()
+        idx = tuple(int(i) for i in idx)
+        where = f" at {idx}" if idx else ""
+        raise AssertionError(
+            f"{what}:\n  {name}: largest difference {diff[idx]:.3g}{where}; torch autograd says "
+            f"{want[idx] + 0.0:.6g}, a central-difference check says "
+            f"{np.asarray(numeric)[idx] + 0.0:.6g}, you returned {got[idx] + 0.0:.6g}\nHint: {hint}")
+
+
+def assert_no_shared_memory(outputs, inputs, what):
+    """Fail if any of ``outputs`` shares memory with any of the array ``inputs``
+    (an update returned in place of a new array)."""
+    for i, out in enumerate(outputs):
+        for j, inp in enumerate(inputs):
+            assert_equal(bool(np.shares_memory(np.asarray(out), inp)), False,
+                         what=f"{what}: output {i + 1} shares memory with argument {j + 1}",
+                         hint="return new arrays: compute `theta - ...` instead of "
+                              "updating (or returning) an argument.")
+
+
+def assert_input_untouched(model, x, x_before, what):
+    """After an attack or attribution call: the input tensor ``x`` is unchanged
+    (values, and ``requires_grad`` still False) and no parameter of ``model`` has
+    a ``.grad`` left over."""
+    import torch
+
+    assert_equal(torch.equal(x, x_before) and not x.requires_grad, True,
+                 what=f"{what}: x after the call is unchanged (values, requires_grad False)",
+                 hint="work on a copy: x.detach().clone().requires_grad_(True), never x.requires_grad_() "
+                      "or an in-place update of x.")
+    leftover = [name for name, p in model.named_parameters() if p.grad is not None]
+    assert_equal(leftover, [], what=f"{what}: parameters with a .grad after the call",
+                 hint="use torch.autograd.grad(loss, x_copy): loss.backward() also fills the weights' .grad.")

@@ -182,7 +182,7 @@ class Lab:
         env.pop("MPLBACKEND", None)  # the test session's Agg must not reach the kernels
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "course.cli", "lab", "--dir", str(self.workspace),
+                [sys.executable, "-m", "course_cli", "lab", "--dir", str(self.workspace),
                  "--port", str(self.port), "--no-browser"],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         deadline = time.time() + timeout

@@ -135,7 +135,7 @@ def graded(tmp_path_factory):
                       "PGPASSWORD": "pg-password-" + secrets.token_hex(8)}
     env = dict(os.environ, COURSE_SANDBOX_MEMORY_MB="2048", **secrets_in_env)
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "course.cli", "grade", MODULE, "--submissions",
+    proc = subprocess.Popen([sys.executable, "-m", "course_cli", "grade", MODULE, "--submissions",
                              str(subs), "--out", str(out), "--jobs", "2", "--cell-timeout", "10"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             stdin=subprocess.DEVNULL, env=env)
@@ -265,7 +265,7 @@ def test_kernel_deaths_past_the_budget_fail_validate_and_submit(tmp_path):
     nbformat.write(_dies(6)(student_notebook(MODULE)), path)
     env = dict(os.environ, COURSE_WORKSPACE=str(tmp_path / "workspace"))
     for command, verdict in (("validate", "\n0 of "), ("submit", "Score: 0 /")):
-        proc = subprocess.run([sys.executable, "-m", "course.cli", command, str(path)],
+        proc = subprocess.run([sys.executable, "-m", "course_cli", command, str(path)],
                               capture_output=True, text=True, stdin=subprocess.DEVNULL,
                               timeout=1800, env=env, cwd=tmp_path)
         text = proc.stdout + proc.stderr

@@ -9,7 +9,7 @@ from conftest import MODULES
 
 
 def course(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "course.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "course_cli", *map(str, args)],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
                           env=env)
 

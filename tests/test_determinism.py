@@ -33,7 +33,7 @@ def test_five_gradings_of_a_coin_tossing_answer_agree(tmp_path):
     for k in range(5):
         (subs / f"run{k}" / MODULE).mkdir(parents=True)
         nbformat.write(nb, subs / f"run{k}" / MODULE / f"{MODULE}.ipynb")
-    done = subprocess.run([sys.executable, "-m", "course.cli", "grade", MODULE, "--submissions",
+    done = subprocess.run([sys.executable, "-m", "course_cli", "grade", MODULE, "--submissions",
                            str(subs), "--out", str(tmp_path / "out"), "--jobs", "2",
                            *sandbox_args()], capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=1200)

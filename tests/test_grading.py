@@ -21,7 +21,7 @@ MODULE = MODULES[0] if MODULES else None
 def course(*args, cwd=None):
     if args and args[0] == "grade":
         args = (*args, *sandbox_args())
-    return subprocess.run([sys.executable, "-m", "course.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "course_cli", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, stdin=subprocess.DEVNULL,
                           timeout=1200)
 

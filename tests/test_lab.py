@@ -24,7 +24,7 @@ def test_lab_serves_the_workspace(tmp_path):
     mine = ws / "keep.txt"
     mine.write_text("a learner's file")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "course.cli", "lab", "--dir", ws,
+    proc = subprocess.Popen([sys.executable, "-m", "course_cli", "lab", "--dir", ws,
                              "--port", str(port), "--no-browser"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             stdin=subprocess.DEVNULL)

@@ -15,7 +15,7 @@ MODULE = "01_perceptron"
 
 
 def _course(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "course.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "course_cli", *args], capture_output=True,
                           text=True, stdin=subprocess.DEVNULL, cwd=cwd)
 
 

@@ -236,7 +236,7 @@ def test_exports_parse_back_to_the_grades(synthesized, tmp_path, kind):
             if r["student"] != "perfect00"]
     write_csv(other / "grades.csv", rows)
     path = tmp_path / f"{kind}.csv"
-    proc = subprocess.run([sys.executable, "-m", "course.cli", "export", kind, "--graded", out, other,
+    proc = subprocess.run([sys.executable, "-m", "course_cli", "export", kind, "--graded", out, other,
                            "--out", path], capture_output=True, text=True, stdin=subprocess.DEVNULL,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -255,7 +255,7 @@ def test_exports_parse_back_to_the_grades(synthesized, tmp_path, kind):
 
 def test_the_report_command(synthesized, tmp_path):
     target = tmp_path / "page.html"
-    proc = subprocess.run([sys.executable, "-m", "course.cli", "report", "perceptron", "--graded",
+    proc = subprocess.run([sys.executable, "-m", "course_cli", "report", "perceptron", "--graded",
                            synthesized["out"], "--out", target], capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -267,7 +267,7 @@ def test_the_report_command(synthesized, tmp_path):
 
 def test_report_and_export_reject_bad_input(tmp_path):
     def course(*args):
-        return subprocess.run([sys.executable, "-m", "course.cli", *map(str, args)],
+        return subprocess.run([sys.executable, "-m", "course_cli", *map(str, args)],
                               capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
     for proc, words in ((course("report", MODULE, "--graded", tmp_path / "nope"), "no such folder"),
                         (course("report", MODULE, "--graded", tmp_path), "grades.csv: no such file"),

@@ -70,8 +70,8 @@ def test_mosaic_places_each_map_row_by_row():
     assert np.isnan(pic[2]).all() and np.isnan(pic[3:5, 8:11]).all()   # gap row, unused tile
 
 
-def test_digits_test_split_is_the_recipe_split():
-    X_tr, y_tr, X_te, y_te = C.digits_test_split()
+def test_the_recipe_split_is_train_test_split_of_a_quarter():
+    (X_tr, y_tr), (X_te, y_te) = data.digits("train", scheme="train/test"), data.digits("test", scheme="train/test")
     X, y = data.digits()
     ref = data.train_test_split(X, y, test_frac=0.25, seed=0)
     assert X_te.shape == (449, 8, 8) and X_tr.shape == (1348, 8, 8)
@@ -279,7 +279,7 @@ def test_viewer_default_is_untrained_and_draws():
 def test_viewer_filters_maps_and_probabilities_match_the_model():
     model = small_model().train()          # the viewer must evaluate in eval mode and restore this
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    _, _, X_te, y_te = C.digits_test_split()
+    X_te, y_te = data.digits("test", scheme="train/test")
     ex = C.feature_map_viewer(model)
     assert model.training
     assert [v for _, v in ex.controls["layer"].options] == ["0", "1", "2", "3", "4", "5", "6"]
@@ -317,7 +317,7 @@ def test_viewer_filters_maps_and_probabilities_match_the_model():
 
 def test_viewer_shift_moves_the_first_feature_maps():
     model = small_model(1)
-    _, _, X_te, _ = C.digits_test_split()
+    X_te, _ = data.digits("test", scheme="train/test")
     ex = C.feature_map_viewer(model, index=12, layer="0")
     base = np.asarray(_viewer_parts(ex)["maps"].get_array()).copy()
     ex.set(shift_x=1)

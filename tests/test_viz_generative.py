@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course import data
 from course.viz import generative as gen
 
 
@@ -22,7 +23,7 @@ def test_latent_explorer_decodes_the_point_with_the_builtin_vae():
     np.testing.assert_allclose(np.asarray(ex.artists["image"].get_array()), want, atol=1e-5)
     assert list(ex.artists["here"].get_xdata()) == [0.5] and list(ex.artists["here"].get_ydata()) == [-0.5]
     with torch.no_grad():
-        mu, _ = model.encode(torch.from_numpy(gen.digits01()[0]))
+        mu, _ = model.encode(torch.from_numpy(data.digits(layout="flat")[0]))
     np.testing.assert_allclose(ex.artists["codes"].get_offsets(), mu.numpy(), atol=1e-5)
     assert "nearest code" in ex.status.value
 
@@ -37,7 +38,7 @@ def test_latent_explorer_decodes_the_point_with_the_builtin_vae():
 def test_latent_explorer_nearest_code_and_far_away_status():
     ex = gen.latent_space_explorer()
     codes = ex.codes()
-    y = gen.digits01()[1]
+    y = data.digits(layout="flat")[1]
     k = 123
     ex.set(z1=float(np.round(codes[k, 0], 2)), z2=float(np.round(codes[k, 1], 2)))
     z = np.array([ex.controls["z1"].value, ex.controls["z2"].value])
@@ -52,7 +53,7 @@ def test_latent_explorer_plain_autoencoder_rescales_the_sliders():
     ex.controls["model"].value = "plain autoencoder (built in)"
     ae = gen.train_latent_model("ae")
     with torch.no_grad():
-        z = ae.encode(torch.from_numpy(gen.digits01()[0])).numpy()
+        z = ae.encode(torch.from_numpy(data.digits(layout="flat")[0])).numpy()
     np.testing.assert_allclose(ex.artists["codes"].get_offsets(), z, atol=1e-5)
     lo, hi = np.percentile(z, 0.5, axis=0), np.percentile(z, 99.5, axis=0)
     for key, a, b in (("z1", lo[0], hi[0]), ("z2", lo[1], hi[1])):
@@ -263,7 +264,7 @@ def test_som_uses_the_learners_update_and_falls_back_on_a_stub():
 
 # -- static helpers -------------------------------------------------------------------------------
 def test_digit_pictures_show_the_images():
-    X, _ = gen.digits01()
+    X, _ = data.digits(layout="flat")
     canvas = gen.digit_rows([X[:3], X[3:5]], ["a", "b"])
     axes = canvas.figure.axes
     assert len(axes) == 6

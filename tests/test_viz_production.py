@@ -7,6 +7,8 @@ import pytest
 import torch
 from scipy.stats import ks_2samp
 
+from course.data import drift_windows
+from course.train import make_mlp
 from course.viz import production as P
 
 
@@ -45,7 +47,7 @@ def test_magnitude_prune_and_structured_pruning():
     W_p, mask = P._magnitude_prune(W, 0.4)
     assert (~mask).sum() == 12 and np.abs(W[~mask]).max() <= np.abs(W[mask]).min()
     torch.manual_seed(0)
-    model = P.make_mlp(8, 10, depth=2, num_classes=3)
+    model = make_mlp(8, 10, depth=2, num_classes=3)
     small = P.structured_pruned_copy(model, 0.5)
     assert [tuple(m.weight.shape) for m in small if isinstance(m, torch.nn.Linear)] == \
         [(5, 8), (5, 5), (3, 5)]
@@ -56,7 +58,7 @@ def test_magnitude_prune_and_structured_pruning():
 
 def test_activation_quantized_static_and_dynamic_stay_close_at_8_bits():
     torch.manual_seed(0)
-    model = P.make_mlp(8, 16, depth=2, num_classes=3).eval()
+    model = make_mlp(8, 16, depth=2, num_classes=3).eval()
     X = torch.rand(64, 8)
     with torch.no_grad():
         ref = model(X)
@@ -106,7 +108,7 @@ def test_quantization_explorer_clipping_moves_the_range_lines_and_changes_pixels
 def test_drift_monitor_statistics_follow_psi_and_ks():
     ex = P.drift_monitor()
     ex.set(shift=0.8, spread=1.0, onset=10, statistic="PSI", threshold=0.2, window=40)
-    ref, wins, _ = P.drift_windows(40, 500, shift=0.8, onset=10)
+    ref, wins, _ = drift_windows(40, 500, shift=0.8, onset=10)
     want = np.array([P._psi(ref, w) for w in wins])
     t, y = ex.artists["line"].get_data()
     np.testing.assert_allclose(t, np.arange(1, 41))
@@ -128,7 +130,7 @@ def test_drift_monitor_without_drift_says_ok_and_window_slider_limits_the_histor
     ex.set(window=7)
     assert len(ex.artists["line"].get_data()[0]) == 7
     heights = ex.artists["bars"].get_data().values
-    ref, wins, _ = P.drift_windows(40, 500, shift=0.0)
+    ref, wins, _ = drift_windows(40, 500, shift=0.0)
     np.testing.assert_allclose(heights, np.histogram(wins[6], ex.edges, density=True)[0])
     assert not np.array_equal(before, ex.render())
 

@@ -7,7 +7,7 @@ import course.viz as viz
 from conftest import MODULES
 from course.viz.base import Explorer
 
-BUILDERS = sorted(viz.REGISTRY.items())
+BUILDERS = sorted(viz.load_all().items())
 
 
 @pytest.mark.parametrize("module", MODULES)

@@ -60,7 +60,7 @@ def test_loss_and_gradient_match_autograd(width, lam, dropout):
 def test_trainer_is_torch_adam_on_the_same_loss():
     X, y, Xv, yv, _ = R._explorer_data("xor", 20)
     width, lam, epochs, lr = 6, 1e-3, 40, 0.05
-    rec = R.train_classifier(X, y, Xv, yv, width, lam=lam, epochs=epochs, lr=lr, every=5)
+    rec = R.train_regularized_net(X, y, Xv, yv, width, lam=lam, epochs=epochs, lr=lr, every=5)
     th = t64(R._init(width, 0)).requires_grad_(True)
     opt = torch.optim.Adam([th], lr=lr)
     H = width
@@ -80,7 +80,7 @@ def test_trainer_is_torch_adam_on_the_same_loss():
 
 def test_recorded_losses_are_the_saved_networks_losses_without_dropout_or_penalty():
     X, y, Xv, yv, _ = R._explorer_data("circles", 30)
-    rec = R.train_classifier(X, y, Xv, yv, 8, lam=1e-2, p=0.5, epochs=50)
+    rec = R.train_regularized_net(X, y, Xv, yv, 8, lam=1e-2, p=0.5, epochs=50)
     for i, theta in enumerate(rec["thetas"]):
         for XX, yy, key in ((X, y, "train"), (Xv, yv, "val")):
             z = t64(R.classifier_logits(theta, XX, 8))
@@ -91,9 +91,9 @@ def test_recorded_losses_are_the_saved_networks_losses_without_dropout_or_penalt
 
 def test_dropout_in_the_trainer_is_random_but_reproducible():
     X, y, Xv, yv, _ = R._explorer_data("circles", 30)
-    a = R.train_classifier(X, y, Xv, yv, 8, p=0.5, epochs=20)
-    b = R.train_classifier(X, y, Xv, yv, 8, p=0.5, epochs=20)
-    c = R.train_classifier(X, y, Xv, yv, 8, p=0.0, epochs=20)
+    a = R.train_regularized_net(X, y, Xv, yv, 8, p=0.5, epochs=20)
+    b = R.train_regularized_net(X, y, Xv, yv, 8, p=0.5, epochs=20)
+    c = R.train_regularized_net(X, y, Xv, yv, 8, p=0.0, epochs=20)
     np.testing.assert_array_equal(a["thetas"], b["thetas"])
     assert not np.allclose(a["thetas"][-1], c["thetas"][-1])
 
@@ -109,7 +109,7 @@ def test_heatmap_curves_and_status_show_the_saved_network():
         assert rec["width"] == v["width"]
         assert rec["epochs"][i] == min(v["epoch"] // 5 * 5, 200)
         X, y, Xv, yv, _ = ex.data()
-        want = R.train_classifier(X, y, Xv, yv, v["width"], lam=v["lam"], p=v["dropout"])
+        want = R.train_regularized_net(X, y, Xv, yv, v["width"], lam=v["lam"], p=v["dropout"])
         np.testing.assert_allclose(rec["thetas"], want["thetas"])
         # the heatmap: P(class 1) of the network saved at that epoch, on the grid
         gx, gy, pts = ex.grid()

@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+from course.data import adding_problem
 from course.viz import rnn as R
 
 
@@ -20,7 +21,7 @@ def xdata(line):
 
 # -- data and built-in cells ------------------------------------------------------------------------
 def test_adding_problem_has_two_marks_one_per_half_and_the_right_sum():
-    X, y = R.adding_problem(500, T=12, seed=3)
+    X, y = adding_problem(500, T=12, seed=3)
     assert X.shape == (500, 12, 2) and y.shape == (500, 1)
     assert X.dtype == torch.float32 and y.dtype == torch.float32
     marks = X[:, :, 1].numpy()
@@ -28,9 +29,9 @@ def test_adding_problem_has_two_marks_one_per_half_and_the_right_sum():
     assert (marks.sum(axis=1) == 2).all()
     assert (marks[:, :6].sum(axis=1) == 1).all() and (marks[:, 6:].sum(axis=1) == 1).all()
     np.testing.assert_allclose(y[:, 0].numpy(), (X[:, :, 0] * X[:, :, 1]).sum(dim=1).numpy(), rtol=1e-6)
-    again, _ = R.adding_problem(500, T=12, seed=3)
+    again, _ = adding_problem(500, T=12, seed=3)
     assert torch.equal(X, again)
-    other, _ = R.adding_problem(500, T=12, seed=4)
+    other, _ = adding_problem(500, T=12, seed=4)
     assert not torch.equal(X, other)
 
 
@@ -180,7 +181,7 @@ def heatmap():
 def test_the_built_in_lstm_learned_the_adding_problem():
     model, untrained, history = R.trained_adding_lstm()
     assert history[-1] < history[0] / 5
-    X, y = R.adding_problem(500, 30, seed=7)
+    X, y = adding_problem(500, 30, seed=7)
     with torch.no_grad():
         assert torch.nn.functional.mse_loss(model(X), y).item() < 0.02
         assert torch.nn.functional.mse_loss(untrained(X), y).item() > 0.1
@@ -209,7 +210,7 @@ def test_heatmap_shows_the_chosen_quantity_of_the_chosen_sequence(heatmap):
 def test_heatmap_predictions_and_redraws(heatmap):
     ex = heatmap
     trained, untrained, _ = R.trained_adding_lstm()
-    X, _ = R.adding_problem(20, 30, 123)
+    X, _ = adding_problem(20, 30, 123)
     with torch.no_grad():
         np.testing.assert_allclose(ex.cache["trained LSTM"]["pred"], trained(X)[:, 0].double().numpy(), atol=1e-6)
     ex.set(sequence=0, show="cell state c", model="trained LSTM")
@@ -234,7 +235,7 @@ def test_heatmap_reads_the_learners_model():
     model = R.SequenceModel("LSTM", 2, 6, 1, num_layers=2)
     ex = R.hidden_state_heatmap(model)
     assert list(ex.controls["model"].options) == ["your model", "untrained copy"]
-    X, _ = R.adding_problem(20, 30, 123)
+    X, _ = adding_problem(20, 30, 123)
     with torch.no_grad():
         layer0 = nn.LSTM(2, 6, batch_first=True)
         layer0.load_state_dict({k.replace("_l0", "_l0"): v for k, v in model.rnn.state_dict().items()

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course import data
 from course.viz import robustness as R
 from course.viz.base import REGISTRY
 
@@ -45,12 +46,13 @@ def small_cnn(seed=0):
 
 
 def images(n=6, seed=0):
-    _, _, X_te, y_te = R._split()
+    X_te, y_te = data.digits("test", scheme="train/test")
     return X_te[:n], y_te[:n]
 
 
 def test_digits_tensors_shapes_and_split():
-    X_tr, y_tr, X_te, y_te = R.digits_tensors()
+    X_tr, y_tr = data.digits("train", layout="channels", tensors=True, scheme="train/test")
+    X_te, y_te = data.digits("test", layout="channels", tensors=True, scheme="train/test")
     assert tuple(X_tr.shape) == (1348, 1, 8, 8) and tuple(X_te.shape) == (449, 1, 8, 8)
     assert X_tr.dtype == torch.float32 and y_tr.dtype == torch.int64
     assert 0.0 <= float(X_tr.min()) and float(X_tr.max()) <= 1.0

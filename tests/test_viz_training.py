@@ -11,7 +11,11 @@ import pytest
 import torch
 from torch.optim import lr_scheduler as S
 
+from course.data import digits
+from course.train import make_mlp
 from course.viz import training as T
+from course.viz.render import Backdrop, curves
+from solutions import training as S7
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
@@ -38,29 +42,29 @@ def torch_lrs(make, lr0, epochs):
 
 
 def backdrop_of(ex):
-    """The _Backdrop that paints the static part of an explorer's figure."""
-    assert isinstance(ex.backdrop, T._Backdrop)
+    """The Backdrop that paints the static part of an explorer's figure."""
+    assert isinstance(ex.backdrop, Backdrop)
     return ex.backdrop
 
 
-# -- the built-in exercise solutions --------------------------------------------------------------
-def test_split_indices_partition_and_sizes():
-    for n, vf, tf, seed in [(10, 0.25, 0.35, 0), (1797, 0.2, 0.2, 0), (9, 0.5, 0.5, 1),
-                            (0, 0.2, 0.2, 2)]:
-        train, val, test = T._split_indices(n, vf, tf, seed)
-        assert len(val) == round(n * vf) and len(test) == round(n * tf)
-        assert np.array_equal(np.sort(np.concatenate([train, val, test])), np.arange(n))
+# -- the built-in exercise solutions (solutions/training.py, generated from the notebook) -----------
+def test_the_digits_splits_partition_the_data():
+    X, _ = digits(layout="flat")
+    for scheme, parts in (("train/val/test", ("train", "val", "test")), ("train/test", ("train", "test"))):
+        got = np.concatenate([digits(p, layout="flat", scheme=scheme)[0] for p in parts])
+        assert len(got) == len(X)
+        assert np.array_equal(np.unique(got, axis=0), np.unique(X, axis=0))
 
 
 def test_builtin_early_stopping_on_the_worked_example():
-    es = T._EarlyStopping(2)
+    es = S7.EarlyStopping(2)
     assert [es.step(v) for v in [0.9, 0.7, 0.7, 0.65, 0.66, 0.69]] == [False] * 5 + [True]
     assert es.best == 0.65 and es.best_epoch == 3
 
 
 def test_builtin_random_search_keeps_the_lowest():
     calls = []
-    best, score = T._random_search({"x": [3, 1, 2]}, 20, lambda p: calls.append(p) or p["x"], 0)
+    best, score = S7.random_search({"x": [3, 1, 2]}, 20, lambda p: calls.append(p) or p["x"], 0)
     assert len(calls) == 20 and score == min(c["x"] for c in calls) == best["x"]
 
 
@@ -229,7 +233,7 @@ def test_dashboard_heading_counts_parameters_and_controls_redraw():
     dash = T.training_dashboard()
     for width, depth in [(2, 1), (64, 2), (256, 4)]:
         dash.set(width=width, depth=depth)
-        n = sum(p.numel() for p in T.make_mlp(64, width, depth).parameters())
+        n = sum(p.numel() for p in make_mlp(64, width, depth).parameters())
         assert f"({n:,} parameters)" in dash.artists["heading"].get_text()
     before = dash.render()
     dash.set(lr=0.1)
@@ -244,15 +248,15 @@ def test_dashboard_train_button_runs_the_learners_functions():
 
     def model_fn(d, h, c):
         calls["model"] += 1
-        return T.make_mlp(d, h, 2, c)
+        return make_mlp(d, h, 2, c)
 
     def train_fn(*args):
         calls["train"] += 1
-        return T._train_one_epoch(*args)
+        return S7.train_one_epoch(*args)
 
     def eval_fn(*args):
         calls["eval"] += 1
-        return T._evaluate(*args)
+        return S7.evaluate(*args)
 
     dash = T.training_dashboard(model_fn=model_fn, train_fn=train_fn, eval_fn=eval_fn,
                                 min_interval=0)
@@ -314,18 +318,17 @@ def test_run_digits_is_reproducible_and_schedules_the_rate():
 
 
 def test_digits_data_split():
-    data = T.digits_data()
+    data = {part: digits(part, layout="flat", tensors=True) for part in ("train", "val", "test")}
     sizes = {k: len(v[1]) for k, v in data.items()}
     assert sizes == {"train": 1079, "val": 359, "test": 359}
-    from course.data import digits
-    X, _ = digits(flat=True)
+    X, _ = digits(layout="flat")
     together = torch.cat([data[k][0] for k in ("train", "val", "test")]).numpy()
     assert np.allclose(np.sort(together.sum(axis=1)), np.sort(X.sum(axis=1)))
     assert data["train"][0].dtype == torch.float32 and data["train"][1].dtype == torch.int64
 
 
 def test_curves_draws_one_line_per_run():
-    canvas = T.curves({"a": [3.0, 2.0, 1.0], "b": {"val_loss": [1.0, 0.5]}}, "val_loss", log=True)
+    canvas = curves({"a": [3.0, 2.0, 1.0], "b": {"val_loss": [1.0, 0.5]}}, "val_loss", log=True)
     ax = canvas.figure.axes[0]
     assert [list(ydata(l)) for l in ax.get_lines()] == [[3.0, 2.0, 1.0], [1.0, 0.5]]
     assert ax.get_yscale() == "log"

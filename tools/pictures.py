@@ -51,8 +51,9 @@ def _shown(source, names):
 
 def picture_cell(nb, module):
     """``(index, how)`` of the cell that shows ``module``'s main visualization (see ``_shown``)."""
-    import course.viz  # noqa: F401 - fills the registry
-    from course.viz.base import REGISTRY
+    from course.viz import load_all
+
+    REGISTRY = load_all()
 
     names = {name for name, fn in REGISTRY.items() if fn.course_module == module}
     code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]

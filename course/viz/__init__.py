@@ -1,22 +1,32 @@
 """Widget-driven visualizations, one function each (see ``base.Explorer``).
 
-Importing this package registers every visualization in ``REGISTRY``, which
-the benchmark and the picture script walk.
+One file per course module (``perceptron`` for 01, ..., ``production`` for 16);
+each imports only ``viz.base`` and ``viz.render`` (and ``course.data``,
+``course.train``), never another visualization file (``tests/test_layout.py``).
+
+Nothing is imported eagerly: ``import course.viz.perceptron`` loads NumPy and
+matplotlib, not PyTorch. ``course.viz.transfer`` still works as an attribute
+(loaded on first use), and ``load_all()`` imports every module and returns the
+complete ``REGISTRY`` that the benchmark, the picture script and the tests walk.
 """
+import importlib
+
 from .base import REGISTRY, Explorer, new_figure, visualization  # noqa: F401
-from . import perceptron  # noqa: F401  (01)
-from . import activations  # noqa: F401  (02)
-from . import layers  # noqa: F401  (03)
-from . import losses  # noqa: F401  (04)
-from . import backprop  # noqa: F401  (05)
-from . import optimizers  # noqa: F401  (06)
-from . import training  # noqa: F401  (07)
-from . import regularization  # noqa: F401  (08)
-from . import cnn  # noqa: F401  (09)
-from . import rnn  # noqa: F401  (10)
-from . import embeddings  # noqa: F401  (11)
-from . import transformers  # noqa: F401  (12)
-from . import generative  # noqa: F401  (13)
-from . import transfer  # noqa: F401  (14)
-from . import robustness  # noqa: F401  (15)
-from . import production  # noqa: F401  (16)
+
+#: The visualization files, in course order (01 ... 16).
+MODULES = ("perceptron", "activations", "layers", "losses", "backprop", "optimizers", "training",
+           "regularization", "cnn", "rnn", "embeddings", "transformers", "generative", "transfer",
+           "robustness", "production")
+
+
+def load_all():
+    """Import every visualization module; returns ``REGISTRY``, now complete."""
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}")
+    return REGISTRY
+
+
+def __getattr__(name):
+    if name in MODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,6 @@ what it does to a gradient, and what happens when many of them are stacked.
   with a temperature and a shift (which changes nothing, unless the softmax is
   computed naively).
 """
-import contextlib
 import inspect
 
 import numpy as np
@@ -18,27 +17,12 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .base import Explorer, freeze_layout, dropdown, int_slider, new_figure, slider, visualization
+from .render import one_blas_thread as _one_blas_thread
 
 __all__ = ["activation_explorer", "gradient_depth_explorer", "softmax_temperature_explorer"]
 
 #: Where |f'(z)| falls below this, the explorer shades the curve as saturated.
 SATURATION = 0.05
-
-
-_BLAS = []  # the threadpoolctl controller, made once (inspecting the libraries is slow)
-
-
-def _one_blas_thread():
-    """Small matmuls run faster on one BLAS thread than with threads fighting over cores."""
-    if not _BLAS:
-        try:
-            from threadpoolctl import ThreadpoolController
-            _BLAS.append(ThreadpoolController())
-        except ImportError:  # optional: without it the net is just slower
-            _BLAS.append(None)
-    if _BLAS[0] is None:
-        return contextlib.nullcontext()
-    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 # -- reference activations (the plots must not depend on the learner's code) ------------------

@@ -47,6 +47,22 @@ def new_figure(width=6.0, height=4.0, dpi=80):
     return fig
 
 
+def builtin(slug, name):
+    """The instructor's solution ``name`` of the module whose visualizations are
+    ``course/viz/<slug>.py``, from ``solutions/<slug>.py`` (generated from the source
+    notebook's answer cells by ``tools/solutions.py``), or ``None`` where that package
+    cannot be imported: the grading sandbox binds only ``course`` and ``autograder``,
+    so graded code (and the pictures drawn while grading) never get a working solution.
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module(f"solutions.{slug}")
+    except ImportError:
+        return None
+    return getattr(module, name)
+
+
 def learner_function(fn, probe, builtin=None):
     """``(function, note)``: the learner's ``fn`` if ``probe(fn)`` runs, else ``builtin``.
 

@@ -13,8 +13,8 @@ and what a trained convolutional network sees inside.
 
 Helpers: ``KERNELS`` (the preset 3x3 kernels), ``correlate2d`` (the built-in
 single-channel cross-correlation), ``shift_image`` (move an image by whole
-pixels, filling with zeros), ``mosaic`` (tile a stack of maps into one
-picture) and ``digits_test_split`` (the split the notebook's recipe uses).
+pixels, filling with zeros) and ``mosaic`` (tile a stack of maps into one
+picture). The recipe's split is ``course.data.digits(split, scheme="train/test")``.
 """
 import math
 
@@ -24,13 +24,13 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
 from .. import data
-from .backprop import TextLayer
+from .render import TextLayer
 from .base import (Explorer, dropdown, freeze_layout, int_slider, learner_function, new_figure,
                    visualization)
 
 MODULE = "09_cnn"
 __all__ = ["convolution_explorer", "feature_map_viewer", "KERNELS", "correlate2d",
-           "shift_image", "mosaic", "digits_test_split"]
+           "shift_image", "mosaic"]
 
 #: Preset 3x3 kernels, as nn.Conv2d would hold them (cross-correlation weights).
 KERNELS = {
@@ -96,14 +96,6 @@ def mosaic(maps, cols=None, gap=1):
         r, q = divmod(k, cols)
         out[r * (h + gap):r * (h + gap) + h, q * (w + gap):q * (w + gap) + w] = maps[k]
     return out, cols
-
-
-def digits_test_split():
-    """``(X_train, y_train, X_test, y_test)`` of scikit-learn's digits, (n, 8, 8)
-    float32 in [0, 1]: ``course.data.train_test_split(X, y, test_frac=0.25, seed=0)``,
-    the split the notebook trains and tests on."""
-    X, y = data.digits()
-    return data.train_test_split(X, y, test_frac=0.25, seed=0)
 
 
 def _probe_conv(conv):
@@ -435,7 +427,7 @@ def feature_map_viewer(model=None, images=None, labels=None, index=0, layer=None
     if model is None:
         model = _default_cnn()
     if images is None:
-        _, _, images, labels = digits_test_split()
+        images, labels = data.digits("test", scheme="train/test")
     images = np.asarray(images, np.float32)
     labels = None if labels is None else np.asarray(labels)
     probe = _Probe(model)

@@ -11,8 +11,8 @@
   one sample at a time (your ``som_update``, once written).
 
 Static helpers for the notebook: ``digit_rows`` (rows of 8x8 images with a
-label each), ``digit_grid`` (a map of images, e.g. a SOM's prototypes) and
-``digits01`` (the digits, flat, float32 in [0, 1]).
+label each) and ``digit_grid`` (a map of images, e.g. a SOM's prototypes).
+The digits come from ``course.data.digits(layout="flat")``.
 """
 import functools
 
@@ -22,13 +22,14 @@ from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 
 from .. import data
-from .training import _Backdrop
+from ..train import fit
+from .render import Backdrop
 from .base import (Explorer, button, dropdown, freeze_layout, int_slider, learner_function,
                    new_figure, slider, visualization)
 
 MODULE = "13_generative"
 __all__ = ["latent_space_explorer", "gan_training", "som_unfolding", "digit_rows", "digit_grid",
-           "digits01", "train_latent_model", "train_gan_2d", "train_som", "sample_2d",
+           "train_latent_model", "train_gan_2d", "train_som", "sample_2d",
            "GAN_DATA", "SOM_DATA", "SOM_GRIDS"]
 
 REAL = "#1f77b4"
@@ -100,18 +101,6 @@ def digit_grid(images, labels=None, title=None, cell=0.5):
     return fig.canvas
 
 
-@functools.lru_cache(maxsize=1)
-def _digits():
-    X, y = data.digits(flat=True)
-    return X.astype(np.float32), y
-
-
-def digits01():
-    """``(X, y)``: the 1797 digits flattened to (1797, 64) float32 in [0, 1], labels int64."""
-    X, y = _digits()
-    return X.copy(), y.copy()
-
-
 # -- 1. the latent space ----------------------------------------------------------------------
 def _torch():
     import torch
@@ -156,27 +145,27 @@ def train_latent_model(kind="vae", epochs=30, beta=1.0, seed=0):
     import torch.nn.functional as F
 
     dev = course.device()
-    X = torch.from_numpy(_digits()[0]).to(dev)
+    X = torch.from_numpy(data.digits(layout="flat")[0]).to(dev)
     g = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
     model = _make_latent_model(kind).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    n = len(X)
-    for _ in range(epochs):
-        order = torch.randperm(n, generator=g).to(dev)
-        for k in range(0, n, 128):
-            xb = X[order[k:k + 128]]
-            if kind == "vae":
-                mu, logvar = model.encode(xb)
-                z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=g).to(dev)
-                kl = -0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(1).mean()
-            else:
-                z, kl = model.encode(xb), 0.0
-            rec = F.binary_cross_entropy_with_logits(model.decode(z), xb, reduction="sum") / len(xb)
-            loss = rec + beta * kl
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+
+    def step(model, opt, xb, _):
+        if kind == "vae":
+            mu, logvar = model.encode(xb)
+            z = mu + torch.exp(0.5 * logvar) * torch.randn(mu.shape, generator=g).to(dev)
+            kl = -0.5 * (1 + logvar - mu ** 2 - logvar.exp()).sum(1).mean()
+        else:
+            z, kl = model.encode(xb), 0.0
+        rec = F.binary_cross_entropy_with_logits(model.decode(z), xb, reduction="sum") / len(xb)
+        loss = rec + beta * kl
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    fit(model, X, X, epochs=epochs, lr=3e-3, batch_size=128, step=step, device=dev,
+        train_mode=False, generator=g)
     return model.cpu().eval()
 
 
@@ -187,7 +176,7 @@ def _codes_and_decoder(model):
     dev = param.device if param is not None else torch.device("cpu")
     model.eval()
     with torch.no_grad():
-        out = model.encode(torch.from_numpy(_digits()[0]).to(dev))
+        out = model.encode(torch.from_numpy(data.digits(layout="flat")[0]).to(dev))
         z = out[0] if isinstance(out, (tuple, list)) else out
         codes = z.detach().cpu().numpy().astype(float)
     if codes.ndim != 2 or codes.shape[1] != 2:
@@ -241,7 +230,7 @@ def latent_space_explorer(model=None, z1=0.0, z2=0.0, which=None):
             note = (f"<br><i>your model failed ({type(exc).__name__}: {exc}): showing the "
                     f"built-in ones.</i>")
     which = which if which in options else options[0]
-    _, y = _digits()
+    _, y = data.digits(layout="flat")
     cache = {}
 
     def load(name):
@@ -329,7 +318,7 @@ def latent_space_explorer(model=None, z1=0.0, z2=0.0, which=None):
         draw(z1=controls["z1"].value, z2=controls["z2"].value, model=which)
     freeze_layout(fig, widest)
     state["model"] = None
-    state["backdrop"] = _Backdrop(fig, [here, image])
+    state["backdrop"] = Backdrop(fig, [here, image])
     ex = Explorer(controls, fig, draw, title="Decoding a point of the latent space")
     ex.artists = {"codes": dots, "here": here, "image": image, "names": names}
     ex.decoder = lambda: load(ex.controls["model"].value)[1]
@@ -598,7 +587,7 @@ def gan_training(d_loss=None, g_loss=None, data="ring of 8 Gaussians", iteration
     def widest():
         axl.set(xlim=(0, iterations), ylim=(0, 3.0))
     freeze_layout(fig, widest)
-    state["backdrop"] = _Backdrop(fig, [surface, contour, fake, now])
+    state["backdrop"] = Backdrop(fig, [surface, contour, fake, now])
     ex = Explorer({"iteration": k_slider, "data": menu}, fig, draw,
                   title="A GAN learning a 2-D distribution")
 
@@ -774,7 +763,7 @@ def som_unfolding(update=None, data="uniform square", grid="10 x 10 sheet", iter
                 "grid": dropdown(list(SOM_GRIDS), grid if grid in SOM_GRIDS else "10 x 10 sheet",
                                  "grid")}
     freeze_layout(fig)
-    state["backdrop"] = _Backdrop(fig, [mesh, nodes, sample, bmu])
+    state["backdrop"] = Backdrop(fig, [mesh, nodes, sample, bmu])
     ex = Explorer(controls, fig, draw, title="A self-organizing map unfolding over its data")
 
     def go(t):

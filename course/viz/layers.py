@@ -14,7 +14,6 @@ curve with local bumps.
 Helpers the notebook uses for numbers: ``parameter_count``,
 ``activation_statistics`` and ``rbf_curve_data``.
 """
-import contextlib
 
 import matplotlib
 import numpy as np
@@ -23,6 +22,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .base import Explorer, freeze_layout, learner_function, dropdown, int_slider, new_figure, slider, visualization
+from .render import one_blas_thread as _one_blas_thread
 
 MODULE = "03_layers"
 __all__ = ["network_diagram", "activation_histograms", "rbf_curve_fit",
@@ -34,15 +34,6 @@ MAX_HIDDEN = 4
 MAX_DEPTH = 20
 MAX_WIDTH = 256
 N_SAMPLES = 128          # inputs pushed through the histogram net
-
-
-def _one_blas_thread():
-    """Small matmuls run faster on one BLAS thread than fighting over two."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 # -- 1. network diagram ---------------------------------------------------------------------

@@ -12,12 +12,13 @@ fast and watched.
   model against the batch size, measured once (on build or on the Measure
   button) and cached; a latency budget line shows the largest batch within it.
 
-The helpers behind the notebook's experiments live here too: training on the
-digits (``train_classifier``, ``accuracy``), fake quantization of a model's
-weights and activations (``weight_quantized_copy``, ``activation_quantized``,
-``qat_finetune``), pruning (``pruned_copy``, ``structured_pruned_copy``),
-latency measurement, the drift stream, a fairness data set and a tiny
-experiment log with data fingerprints.
+The helpers behind the notebook's experiments live here too: fake
+quantization of a model's weights and activations (``weight_quantized_copy``,
+``activation_quantized``, ``qat_finetune``), pruning (``pruned_copy``,
+``structured_pruned_copy``), latency measurement and a tiny experiment log with
+data fingerprints. The data (digits, the drift stream, the fairness data set)
+is in ``course.data``; the model, the training loop and ``accuracy`` in
+``course.train``.
 """
 import copy
 import hashlib
@@ -27,15 +28,16 @@ import time
 import numpy as np
 import ipywidgets as widgets
 
+from ..data import drift_windows
+from ..train import fit, make_mlp
 from .base import (Explorer, button, dropdown, freeze_layout, int_slider, learner_function,
                    new_figure, slider, visualization)
-from .training import _Backdrop  # paints the static part of a figure from one stored image
+from .render import Backdrop
 
 __all__ = ["quantization_explorer", "drift_monitor", "latency_vs_batch",
-           "fake_quantize", "digits_tensors", "make_mlp", "train_classifier", "accuracy",
+           "fake_quantize",
            "weight_quantized_copy", "activation_quantized", "qat_finetune", "pruned_copy",
-           "structured_pruned_copy", "apply_masks", "measure_batch_latency", "drift_windows",
-           "fairness_data", "ExperimentLog", "fingerprint", "model_size_bytes"]
+           "structured_pruned_copy", "apply_masks", "measure_batch_latency", "ExperimentLog", "fingerprint", "model_size_bytes"]
 
 MODULE = "16_production"
 BLUE, ORANGE, GREEN, RED, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#b0b0b0"
@@ -107,94 +109,7 @@ def fake_quantize(x, bits=8, symmetric=False, lo=None, hi=None):
     return (q - zp) * scale, (np.arange(qmin, qmax + 1) - zp) * scale, scale
 
 
-# -- data, models, training ----------------------------------------------------------------------
-def digits_tensors(seed=0):
-    """The digits split 60/20/20 (``course.viz.training.digits_data``):
-    ``{"train": (X, y), "val": (X, y), "test": (X, y)}`` of float32 / int64 tensors.
-
-    Example::
-
-        data = digits_tensors()
-        X_test, y_test = data["test"]          # (359, 64), (359,)
-    """
-    from .training import digits_data
-
-    return digits_data(seed=seed)
-
-
-def make_mlp(input_dim=64, width=64, depth=2, num_classes=10):
-    """``depth`` hidden ReLU layers of ``width`` units, then a linear output (logits).
-
-    Example::
-
-        teacher = make_mlp(64, 256, depth=2)
-    """
-    from .training import make_mlp as _make
-
-    return _make(input_dim, width, depth, num_classes)
-
-
-def train_classifier(model, X, y, epochs=20, lr=3e-3, batch_size=64, seed=0, loss_fn=None,
-                     after_step=None, device=None, progress=False):
-    """Train ``model`` with Adam on ``(X, y)``; returns the list of epoch mean losses.
-
-    ``loss_fn(logits, X_batch, y_batch)`` gives the loss (default: cross-entropy);
-    distillation passes one that also asks a teacher about ``X_batch``.
-    ``after_step(model)`` runs after every optimizer step (e.g. to re-apply a
-    pruning mask). Batches are shuffled by a generator seeded with ``seed``.
-
-    Example::
-
-        train_classifier(model, *data["train"], epochs=10)
-    """
-    import torch
-    import torch.nn.functional as F
-    from ..device import device as _device
-
-    device = device if device is not None else _device()
-    model.to(device)
-    X, y = X.to(device), y.to(device)
-    loss_fn = loss_fn or (lambda out, xb, yb: F.cross_entropy(out, yb))
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
-    losses = []
-    epochs_iter = range(epochs)
-    if progress:
-        from tqdm.auto import tqdm
-        epochs_iter = tqdm(epochs_iter, desc="training", leave=False)
-    for _ in epochs_iter:
-        model.train()
-        order = torch.randperm(len(X), generator=gen).to(device)
-        total = 0.0
-        for i in range(0, len(X), batch_size):
-            idx = order[i:i + batch_size]
-            loss = loss_fn(model(X[idx]), X[idx], y[idx])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            if after_step is not None:
-                after_step(model)
-            total += loss.item() * len(idx)
-        losses.append(total / len(X))
-    model.eval()
-    return losses
-
-
-def accuracy(model, X, y):
-    """Fraction of ``X`` that ``model`` (in eval mode, no gradients) classifies as ``y``.
-
-    Example::
-
-        accuracy(teacher, *data["test"])       # e.g. 0.97
-    """
-    import torch
-
-    model.eval()
-    dev = next(model.parameters()).device
-    with torch.no_grad():
-        return float((model(X.to(dev)).argmax(1).cpu() == y.cpu()).float().mean())
-
-
+# -- models ---------------------------------------------------------------------------------------
 def model_size_bytes(model, bits=32, sparsity=0.0):
     """Bytes to store ``model``'s parameters at ``bits`` bits each, zeros of an
     unstructured ``sparsity`` not stored (a sparse format also stores indices,
@@ -316,7 +231,7 @@ def qat_finetune(model, X, y, bits=8, epochs=3, lr=1e-3, seed=0):
         hooks.append(layer.register_forward_pre_hook(
             lambda m, inp: (_fake_quant_tensor(inp[0], bits, inp[0].min().detach(),
                                                inp[0].max().detach()),)))
-    train_classifier(out, X, y, epochs=epochs, lr=lr, seed=seed)
+    fit(out, X, y, epochs=epochs, lr=lr, seed=seed)
     for h in hooks:
         h.remove()
     for layer in _linears(out):
@@ -438,63 +353,6 @@ def measure_batch_latency(model, batch_sizes=BATCH_SIZES, n_runs=30, percentiles
             model(xb)
             out[b] = dict(percentiles(lambda: model(xb), n_runs))
     return out
-
-
-# -- drift ----------------------------------------------------------------------------------------
-def drift_windows(n_windows=40, window_size=500, reference_size=2000, shift=1.0, spread=1.0,
-                  onset=20, seed=0):
-    """A reference sample and a stream of windows of one feature.
-
-    The reference and every window start as standard normal draws (fixed by
-    ``seed``). From window ``onset`` on, drift grows linearly until the last
-    window, where the mean has moved by ``shift`` and the standard deviation
-    has been multiplied by ``spread``. Returns ``(reference, windows, ramp)``,
-    ``windows`` of shape (n_windows, window_size), ``ramp`` (n_windows,) the
-    fraction of the full drift applied to each window (0 before ``onset``).
-
-    Example::
-
-        ref, wins, ramp = drift_windows(shift=0.5)
-    """
-    base_ref, base = _drift_noise(n_windows, window_size, reference_size, seed)
-    t = np.arange(n_windows)
-    ramp = np.clip((t - onset + 1) / max(1, n_windows - onset), 0.0, 1.0)
-    windows = base * (1 + (spread - 1) * ramp)[:, None] + (shift * ramp)[:, None]
-    return base_ref, windows, ramp
-
-
-_NOISE = {}
-
-
-def _drift_noise(n_windows, window_size, reference_size, seed):
-    key = (n_windows, window_size, reference_size, seed)
-    if key not in _NOISE:
-        rng = np.random.default_rng(seed)
-        _NOISE[key] = (rng.standard_normal(reference_size),
-                       rng.standard_normal((n_windows, window_size)))
-    ref, base = _NOISE[key]
-    return ref.copy(), base.copy()
-
-
-# -- fairness -------------------------------------------------------------------------------------
-def fairness_data(n=4000, seed=0):
-    """A synthetic screening problem with two groups that differ in base rate.
-
-    Group "A" (60 %) has 50 % positives, group "B" 30 %. A model's score is a
-    noisy view of the truth, equally informative in both groups. Returns
-    ``(y_true, score, group)``: ints 0/1, floats in (0, 1), strings "A"/"B".
-
-    Example::
-
-        y, s, g = fairness_data()
-        y_pred = (s > 0.5).astype(int)
-    """
-    rng = np.random.default_rng(seed)
-    group = np.where(rng.random(n) < 0.6, "A", "B")
-    base = np.where(group == "A", 0.5, 0.3)
-    y = (rng.random(n) < base).astype(int)
-    logit = 2.2 * (y - 0.5) + rng.standard_normal(n)
-    return y, 1 / (1 + np.exp(-logit)), group
 
 
 # -- tracking and versioning ----------------------------------------------------------------------
@@ -645,7 +503,7 @@ def quantization_explorer(weights=None, bits=4):
     controls = {"bits": int_slider(int(bits), 2, 8, "bits"),
                 "scheme": dropdown(list(SCHEMES), SCHEMES[0], "scheme"),
                 "coverage": slider(100.0, 90.0, 100.0, 0.5, "range %", ".1f")}
-    holder["backdrop"] = _Backdrop(fig, [levels, *clip_lines, measured, theory, marker])
+    holder["backdrop"] = Backdrop(fig, [levels, *clip_lines, measured, theory, marker])
     ex = Explorer(controls, fig, draw, title="Quantization: grid, rounding and clipping")
     ex.backdrop = holder["backdrop"]
     ex.artists = {"levels": levels, "clip": clip_lines, "measured": measured, "theory": theory,
@@ -767,7 +625,7 @@ def drift_monitor(psi=None, ks=None, n_windows=40, window_size=500, seed=0):
                 "statistic": dropdown(list(STATS), "PSI", "statistic"),
                 "threshold": slider(0.2, 0.01, 1.0, 0.01, "threshold"),
                 "window": int_slider(n_windows, 1, n_windows, "window")}
-    holder["backdrop"] = _Backdrop(fig, [cur_bars, stat_line, alerts, thr_line, onset_line])
+    holder["backdrop"] = Backdrop(fig, [cur_bars, stat_line, alerts, thr_line, onset_line])
     ex = Explorer(controls, fig, draw, title="Drift monitor")
     ex.backdrop = holder["backdrop"]
     play = widgets.Play(value=n_windows, min=1, max=n_windows, step=1, interval=250,
@@ -883,7 +741,7 @@ def latency_vs_batch(model=None, percentiles=None, batch_sizes=BATCH_SIZES, n_ru
     controls = {"batch": dropdown(list(batch_sizes), 64 if 64 in batch_sizes else batch_sizes[0],
                                   "batch"),
                 "budget": slider(1.0, 0.05, 20.0, 0.05, "budget (ms)")}
-    holder["backdrop"] = _Backdrop(fig, [batch_line, p99_line, item_line, budget_line, sel_b,
+    holder["backdrop"] = Backdrop(fig, [batch_line, p99_line, item_line, budget_line, sel_b,
                                          tp_line, sel_t])
     ex = Explorer(controls, fig, draw, buttons={"measure": (button("Measure", "refresh"),
                                                             remeasure)},

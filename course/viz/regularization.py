@@ -32,8 +32,8 @@ from .base import (Explorer, dropdown, freeze_layout, int_slider, new_figure, sl
                    visualization)
 
 __all__ = ["overfitting_explorer", "dropout_explorer", "sparsity_explorer",
-           "augmentation_viewer", "train_classifier", "digit_classifier", "classifier_loss_and_grad",
-           "classifier_proba", "fit_penalized", "penalty_path", "NOISE"]
+           "augmentation_viewer", "train_regularized_net", "digit_classifier",
+           "classifier_loss_and_grad", "classifier_proba", "fit_penalized", "penalty_path", "NOISE"]
 
 MODULE = "08_regularization"
 TRAIN_COLOR, VAL_COLOR = "#1f77b4", "#ff7f0e"
@@ -161,8 +161,8 @@ def classifier_loss_and_grad(theta, X, y, width, lam=0.0, mask=None, with_loss=T
     return loss, grad
 
 
-def train_classifier(X, y, X_val, y_val, width, lam=0.0, p=0.0, epochs=200, lr=0.05, every=5,
-                     seed=0):
+def train_regularized_net(X, y, X_val, y_val, width, lam=0.0, p=0.0, epochs=200, lr=0.05,
+                          every=5, seed=0):
     """Train the explorer's network with full-batch Adam and record it.
 
     The loss is mean BCE + ``lam * sum W**2`` over both weight matrices; ``p``
@@ -269,7 +269,7 @@ def overfitting_explorer(data="circles", width=48, lam=1e-5, dropout=0.0, n_trai
             cache.move_to_end(key)
             return cache[key]
         X, y, Xv, yv, _ = data_for(name, n)
-        rec = train_classifier(X, y, Xv, yv, w, lam=lam_, p=p, epochs=epochs, every=every,
+        rec = train_regularized_net(X, y, Xv, yv, w, lam=lam_, p=p, epochs=epochs, every=every,
                                seed=seed)
         cache[key] = rec
         if len(cache) > cache_size:

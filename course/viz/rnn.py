@@ -20,45 +20,18 @@ import functools
 
 import numpy as np
 
+from ..data import adding_problem
+from ..train import fit
 from .base import (Explorer, dropdown, freeze_layout, int_slider, learner_function, new_figure,
                    slider, visualization)
-from .training import _Backdrop
+from .render import Backdrop
 
-__all__ = ["gradient_through_time", "hidden_state_heatmap", "adding_problem", "SequenceModel",
+__all__ = ["gradient_through_time", "hidden_state_heatmap", "SequenceModel",
            "fit_sequence_model", "trained_adding_lstm", "gradient_norms", "lstm_internals",
            "GRADIENT_SETUP"]
 
 MODULE = "10_rnn"
 BLUE, ORANGE, GREEN, RED, GREY = "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#b0b0b0"
-
-
-# -- data ---------------------------------------------------------------------------------------
-def adding_problem(n, T=30, seed=0):
-    """The adding problem: ``n`` sequences of ``T`` steps with two input channels.
-
-    Channel 0 holds random values in [0, 1); channel 1 is a marker that is 1 at
-    exactly two steps (one in the first half, one in the second half) and 0
-    elsewhere. The target is the sum of the two marked values, so a model must
-    remember a number across up to ``T`` steps while ignoring everything else.
-    Predicting the mean (1.0) gives a mean squared error of about 1/6.
-
-    Returns ``(X, y)``: float32 tensors of shapes ``(n, T, 2)`` and ``(n, 1)``.
-
-    Example::
-
-        X, y = adding_problem(2000, T=30, seed=0)
-    """
-    import torch
-
-    rng = np.random.default_rng(seed)
-    values = rng.random((n, T))
-    marks = np.zeros((n, T))
-    rows = np.arange(n)
-    marks[rows, rng.integers(0, T // 2, n)] = 1.0
-    marks[rows, rng.integers(T // 2, T, n)] = 1.0
-    X = np.stack([values, marks], axis=-1).astype(np.float32)
-    y = (values * marks).sum(axis=1, keepdims=True).astype(np.float32)
-    return torch.from_numpy(X), torch.from_numpy(y)
 
 
 # -- built-in versions of the exercises (same contracts) -------------------------------------------
@@ -136,33 +109,11 @@ def fit_sequence_model(model, X, y, epochs, lr, batch_size, seed=0, clip=1.0, pr
         X, y = adding_problem(2000)
         history = fit_sequence_model(SequenceModel("LSTM"), X, y, epochs=20, lr=0.01, batch_size=50)
     """
-    import torch
     import torch.nn.functional as F
 
-    from ..device import device as _device
-
-    device = _device()
-    model.to(device).train()
-    X, y = X.to(device), y.to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    gen = torch.Generator().manual_seed(seed)
-    history = []
-    for epoch in range(epochs):
-        order = torch.randperm(len(X), generator=gen)
-        total = 0.0
-        for start in range(0, len(X), batch_size):
-            idx = order[start:start + batch_size]
-            loss = F.mse_loss(model(X[idx]), y[idx])
-            optimizer.zero_grad()
-            loss.backward()
-            if clip is not None:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-            optimizer.step()
-            total += loss.item() * len(idx)
-        history.append(total / len(X))
-        if progress is not None:
-            progress(epoch, history[-1])
-    return history
+    return fit(model, X, y, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+               loss_fn=lambda out, xb, yb: F.mse_loss(out, yb), clip=clip,
+               on_epoch=progress)
 
 
 @functools.lru_cache(maxsize=4)
@@ -362,7 +313,7 @@ def gradient_through_time(rnn_cell=None, lstm_cell=None, seq_len=60, init_scale=
                 f"{norms['lstm_c'][0]:.2e})." + note_r + note_l)
 
     freeze_layout(fig)
-    backdrop = _Backdrop(fig, [line_rnn, line_lstm, line_c])
+    backdrop = Backdrop(fig, [line_rnn, line_lstm, line_c])
     ex = Explorer.__new__(Explorer)
     Explorer.__init__(ex, controls, fig, draw, title="Backpropagation through time: RNN vs LSTM")
     ex.artists = {"rnn": line_rnn, "lstm": line_lstm, "lstm_c": line_c}
@@ -431,8 +382,8 @@ def _untrained_copy(model, seed=0):
     return fresh
 
 
-class _Backdrops(_Backdrop):
-    """A ``_Backdrop`` that keeps one baked image per key, so switching back
+class _Backdrops(Backdrop):
+    """A ``Backdrop`` that keeps one baked image per key, so switching back
     and forth between a few static states (colour scales) bakes each once."""
 
     def __init__(self, fig, dynamic):

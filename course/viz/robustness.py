@@ -11,27 +11,26 @@ explaining a small CNN on handwritten digits, and two frontier ideas.
 - ``euler_explorer``: Euler's method on a spiral ODE with a step-count
   slider, next to the exact solution (the forward pass of a neural ODE).
 
-Helpers usable on their own: ``digits_tensors`` (the 75/25 split as
-tensors), ``make_digits_cnn`` (the architecture), ``train_digits`` (a short
-training loop that can run the learner's ``adversarial_training_step``),
-``digits_cnn`` (a cached trained model), ``accuracy`` (clean or under an
-attack), and built-in versions of the exercises (``fgsm``, ``pgd``,
+Helpers usable on their own: ``make_digits_cnn`` (the architecture),
+``train_digits`` (``course.train.fit`` on the digits' 75/25 training split,
+able to run the learner's ``adversarial_training_step``), ``digits_cnn`` (a
+cached trained model), and built-in versions of the exercises (``fgsm``, ``pgd``,
 ``saliency``, ``grad_cam``, ``occlusion``, ``integrated_gradients``,
 ``odeint_euler``) that follow the exercises' contracts.
 """
 import functools
-import os
 
 import numpy as np
 
 from .. import data
-from .training import _Backdrop
+from ..train import fit
+from .render import Backdrop
 from .base import (Explorer, dropdown, freeze_layout, int_slider, learner_function, new_figure,
                    slider, visualization)
 
 MODULE = "15_robustness"
-__all__ = ["adversarial_explorer", "attribution_explorer", "euler_explorer", "digits_tensors",
-           "make_digits_cnn", "train_digits", "digits_cnn", "accuracy", "fgsm", "pgd",
+__all__ = ["adversarial_explorer", "attribution_explorer", "euler_explorer",
+           "make_digits_cnn", "train_digits", "digits_cnn", "fgsm", "pgd",
            "saliency", "grad_cam", "occlusion", "integrated_gradients", "odeint_euler",
            "SPIRAL"]
 
@@ -140,26 +139,6 @@ def odeint_euler(f, h0, ts):
 
 
 # -- data, model, training ---------------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
-def _split():
-    X, y = data.digits()
-    return data.train_test_split(X, y, test_frac=0.25, seed=0)
-
-
-def digits_tensors(device=None):
-    """``(X_train, y_train, X_test, y_test)``: scikit-learn's digits split 75/25 with
-    ``course.data.train_test_split(..., test_frac=0.25, seed=0)``; X float32 of shape
-    (n, 1, 8, 8) in [0, 1], y int64, on ``device`` (default: the CPU)."""
-    import torch
-
-    X_tr, y_tr, X_te, y_te = _split()
-    out = (torch.from_numpy(np.array(X_tr, copy=True)).unsqueeze(1),
-           torch.from_numpy(np.array(y_tr, copy=True)),
-           torch.from_numpy(np.array(X_te, copy=True)).unsqueeze(1),
-           torch.from_numpy(np.array(y_te, copy=True)))
-    return tuple(t.to(device) for t in out) if device is not None else out
-
-
 def make_digits_cnn(seed=0):
     """The module's CNN for (N, 1, 8, 8) digits: two 3x3 convolutions (16 and 32
     filters, ReLU), 2x2 max pooling, one linear layer to 10 logits. ``model[3]``
@@ -201,31 +180,14 @@ def train_digits(model, epochs=8, step=None, eps=0.1, lr=1e-2, batch_size=64, se
     ``progress=True`` shows a tqdm bar (never while nbgrader executes).
     Returns the model; its ``history`` attribute holds the mean loss per epoch.
     """
-    import torch
-
     if step is None:
         step = _standard_step
     elif step == "fgsm":
         step = _fgsm_step
-    device = next(model.parameters()).device
-    X_tr, y_tr, _, _ = digits_tensors(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    g = torch.Generator().manual_seed(seed)
-    epochs_iter = range(epochs)
-    if progress:
-        from tqdm.auto import tqdm
-        epochs_iter = tqdm(epochs_iter, desc="epochs",
-                           disable=bool(os.environ.get("NBGRADER_EXECUTION")))
-    history = []
-    for _ in epochs_iter:
-        order = torch.randperm(len(X_tr), generator=g).to(device)
-        total = 0.0
-        for start in range(0, len(X_tr), batch_size):
-            idx = order[start:start + batch_size]
-            total += step(model, optimizer, X_tr[idx], y_tr[idx], eps) * len(idx)
-        history.append(total / len(X_tr))
-    model.eval()
-    model.history = history
+    X_tr, y_tr = data.digits("train", layout="channels", tensors=True, scheme="train/test")
+    model.history = fit(model, X_tr, y_tr, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+                        step=lambda m, opt, xb, yb: step(m, opt, xb, yb, eps), device="model",
+                        progress=progress, train_mode=False)
     return model
 
 
@@ -235,18 +197,6 @@ def digits_cnn(adversarial=False, seed=0):
     FGSM adversarial training with eps = 0.1 when ``adversarial=True``."""
     return train_digits(make_digits_cnn(seed), epochs=8, step="fgsm" if adversarial else None,
                         seed=seed)
-
-
-def accuracy(model, X, y, attack=None, **attack_args):
-    """Fraction of ``X`` classified as ``y`` by ``model`` in eval mode, after
-    ``attack(model, X, y, **attack_args)`` if an attack is given."""
-    import torch
-
-    model.eval()
-    if attack is not None:
-        X = attack(model, X, y, **attack_args)
-    with torch.no_grad():
-        return (model(X).argmax(dim=1) == y).float().mean().item()
 
 
 # -- probes for the learner's functions ---------------------------------------------------------
@@ -347,7 +297,7 @@ def adversarial_explorer(models=None, fgsm_fn=None, pgd_fn=None, images=None, la
     for m in models.values():
         m.eval()
     if images is None:
-        _, _, X_te, y_te = _split()
+        X_te, y_te = data.digits("test", scheme="train/test")
         images, labels = X_te[:100], y_te[:100]
     images = np.asarray(images, np.float32)
     labels = np.asarray(labels)
@@ -433,7 +383,7 @@ def adversarial_explorer(models=None, fgsm_fn=None, pgd_fn=None, images=None, la
                 f"p(true class) {p_clean[label]:.2f} &rarr; {p_adv[label]:.2f}." + note + failed)
 
     freeze_layout(fig)
-    backdrop = _Backdrop(fig, [im_x, im_d, im_a, t_x, t_a, *bars_clean, *bars_adv])
+    backdrop = Backdrop(fig, [im_x, im_d, im_a, t_x, t_a, *bars_clean, *bars_adv])
     ex = Explorer(controls, fig, draw, title="Adversarial examples")
     ex.artists = {"clean": im_x, "delta": im_d, "adversarial": im_a, "bars_clean": bars_clean,
                   "bars_adv": bars_adv, "titles": (t_x, t_a)}
@@ -491,7 +441,7 @@ def attribution_explorer(model=None, layers=None, saliency_fn=None, grad_cam_fn=
         layers = {"given layer": layers}
     model.eval()
     if images is None:
-        _, _, X_te, y_te = _split()
+        X_te, y_te = data.digits("test", scheme="train/test")
         images, labels = X_te[:100], y_te[:100]
     images = np.asarray(images, np.float32)
     labels = np.asarray(labels)
@@ -583,7 +533,7 @@ def attribution_explorer(model=None, layers=None, saliency_fn=None, grad_cam_fn=
                 f"logit(x) - logit(black) = {f[0] - f[1]:.3f}." + note + failed)
 
     freeze_layout(fig)
-    backdrop = _Backdrop(fig, [im_x, t_x] + [a for pair in heat for a in pair])
+    backdrop = Backdrop(fig, [im_x, t_x] + [a for pair in heat for a in pair])
     ex = Explorer(controls, fig, draw, title="Attributions")
     ex.artists = {"input": im_x, "title": t_x, **{name: pair[0] for name, pair in zip(METHODS, heat)}}
     return ex
@@ -674,7 +624,7 @@ def euler_explorer(odeint=None, steps=10, t_end=10.0):
                 f"distance from the exact end point {err:.4f}." + note + failed)
 
     freeze_layout(fig)
-    backdrop = _Backdrop(fig, [path, end_exact, err_line, err_dot])
+    backdrop = Backdrop(fig, [path, end_exact, err_line, err_dot])
     ex = Explorer(controls, fig, draw, title="Euler's method: a neural ODE's forward pass")
     ex.artists = {"path": path, "end": end_exact, "errors": err_line, "current": err_dot}
     return ex

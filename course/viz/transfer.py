@@ -18,20 +18,19 @@ shifted one pixel) shows transfer going wrong.
   every query's squared distance to every prototype; switch between an
   embedding meta-trained on clean digits and raw pixels.
 
-Helpers usable on their own: ``digit_tasks``, ``scanner``, ``TransferNet``,
+Helpers usable on their own: ``digit_tasks``, ``scanner`` (from ``course.data``), ``TransferNet``,
 ``pretrain``, ``fine_tune``, ``learning_curves``, ``train_protonet``,
 ``episode_accuracy``. The built-in versions of the exercises (``_freeze``,
 ``_make_episode``, ...) follow the notebook's contracts; nothing drawn depends
 on the learner's code unless it is passed in.
 """
 import functools
-import types
 
 import numpy as np
 import ipywidgets as widgets
 from matplotlib.collections import LineCollection
 
-from .. import data
+from ..data import SCANNERS, digit_tasks, labelled_subset, scanner
 from ..device import device as _device
 from .base import (Explorer, dropdown, freeze_layout, int_slider, learner_function, new_figure,
                    visualization)
@@ -44,7 +43,6 @@ MODULE = "14_transfer"
 STRATEGIES = ("scratch", "feature extraction", "gradual unfreezing", "fine-tuning")
 COLORS = {"scratch": "#7f7f7f", "feature extraction": "#1f77b4", "gradual unfreezing": "#2ca02c",
           "fine-tuning": "#d62728"}
-SCANNERS = ("blurred", "shifted")
 SIZES = (1, 2, 5, 10, 20)              # labelled target examples per class
 SEEDS = (0, 1, 2)
 STEPS = 150                            # full-batch Adam steps on the target task
@@ -97,69 +95,6 @@ def _compute_prototypes(embeddings, labels, n_way):
 
 def _prototypical_logits(query, prototypes):
     return -((query[:, None, :] - prototypes[None, :, :]) ** 2).sum(dim=-1)
-
-
-# -- the two tasks --------------------------------------------------------------------------------
-def _neighbours(images):
-    """The image and its four neighbours shifted in, zeros outside: (centre, up, down, left, right)."""
-    p = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    return p[:, 1:9, 1:9], p[:, 0:8, 1:9], p[:, 2:10, 1:9], p[:, 1:9, 0:8], p[:, 1:9, 2:10]
-
-
-def scanner(images, kind="blurred"):
-    """What a scanner does to clean (n, 8, 8) images in [0, 1]; returns float32 (n, 8, 8).
-
-    ``"blurred"``: a small blur (half the pixel, an eighth of each neighbour), contrast halved and
-    a grey background of 0.25. ``"shifted"``: strokes one pixel thicker (a maximum over the pixel and
-    its upper and left neighbours) and the whole image moved one pixel to the right.
-    """
-    images = np.asarray(images, np.float32)
-    c, up, down, left, right = _neighbours(images)
-    if kind == "blurred":
-        return (0.5 * (0.5 * c + 0.125 * (up + down + left + right)) + 0.25).astype(np.float32)
-    if kind == "shifted":
-        thick = np.maximum(np.maximum(c, up), left)
-        return np.pad(thick, ((0, 0), (0, 0), (1, 0)))[:, :, :8].astype(np.float32)
-    raise ValueError(f"unknown scanner {kind!r}; choose from {SCANNERS}")
-
-
-@functools.lru_cache(maxsize=2)
-def digit_tasks(seed=0):
-    """The source and target tasks: flat 64-pixel float32 images, labels 0..9.
-
-    Half the digits (shuffled with ``seed``) are the source: ``Xs_train, ys_train, Xs_test,
-    ys_test`` (70/30), clean. The other half are the target, seen through each scanner: for
-    ``kind`` in ``SCANNERS``, ``pool[kind]`` and ``test[kind]`` are ``(X, y)`` pairs (60/40); the
-    same digits go through both scanners. All arrays are read-only (cached and shared).
-
-    >>> t = digit_tasks(); t.Xs_train.shape[1], t.test["blurred"][0].shape[1]
-    (64, 64)
-    """
-    X, y = data.digits()
-    order = np.random.default_rng(seed).permutation(len(X))
-    src, tgt = order[:len(X) // 2], order[len(X) // 2:]
-    cut_s, cut_t = int(0.7 * len(src)), int(0.6 * len(tgt))
-    flat = lambda a: np.ascontiguousarray(a.reshape(len(a), -1))      # noqa: E731
-    ns = types.SimpleNamespace(
-        Xs_train=flat(X[src[:cut_s]]), ys_train=y[src[:cut_s]],
-        Xs_test=flat(X[src[cut_s:]]), ys_test=y[src[cut_s:]], pool={}, test={})
-    for kind in SCANNERS:
-        scanned = flat(scanner(X[tgt], kind))
-        ns.pool[kind] = (scanned[:cut_t], y[tgt[:cut_t]])
-        ns.test[kind] = (scanned[cut_t:], y[tgt[cut_t:]])
-    for arr in [ns.Xs_train, ns.ys_train, ns.Xs_test, ns.ys_test,
-                *[a for d in (ns.pool, ns.test) for pair in d.values() for a in pair]]:
-        arr.setflags(write=False)
-    return ns
-
-
-def labelled_subset(n_per_class, seed, kind="blurred"):
-    """``(X, y)``: ``n_per_class`` labelled target examples of each digit, drawn with ``seed``."""
-    Xp, yp = digit_tasks().pool[kind]
-    rng = np.random.default_rng(1000 + seed)
-    idx = np.concatenate([rng.choice(np.flatnonzero(yp == c), n_per_class, replace=False)
-                          for c in range(10)])
-    return Xp[idx], yp[idx]
 
 
 def TransferNet(seed=0, n_classes=10, hidden=128, features=64):

@@ -71,6 +71,12 @@ def cmd_release(args):
 
     for path in release(args.modules):
         print(f"released {path.relative_to(ROOT)}")
+    solutions = ROOT / "tools" / "solutions.py"
+    if solutions.is_file():  # the instructor's checkout: solutions/ follows source/
+        import runpy
+
+        for path in runpy.run_path(str(solutions))["write"]():
+            print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 
