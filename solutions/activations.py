@@ -34,7 +34,7 @@ def sigmoid_grad(z):
 
 # -- tanh_grad ---------------------------------------------------------------------------------
 def tanh_grad(z):
-    """Derivative of tanh at z: 1 - tanh(z)**2.
+    """Derivative of tanh at z, elementwise; no overflow for any finite z.
 
     z: float64 array of any shape. Returns a new float64 array of the same shape.
     """

@@ -57,6 +57,29 @@ def bpe_encode(word, merges):
     return syms
 
 
+# -- wordpiece_tokenize ------------------------------------------------------------------------
+def wordpiece_tokenize(word, vocab, unk="[UNK]"):
+    """WordPiece pieces of word: greedy longest match from the left, continuation pieces '##'-prefixed.
+
+    Returns [unk] if some position matches no piece of vocab.
+    """
+    pieces, start = [], 0
+    while start < len(word):
+        end = len(word)
+        found = None
+        while end > start:
+            piece = word[start:end] if start == 0 else "##" + word[start:end]
+            if piece in vocab:
+                found = piece
+                break
+            end -= 1
+        if found is None:
+            return [unk]
+        pieces.append(found)
+        start = end
+    return pieces
+
+
 # -- build_vocab -------------------------------------------------------------------------------
 def build_vocab(tokens, min_count=1):
     """(word2id, id2word): tokens seen >= min_count times, by decreasing count, ties alphabetical."""
@@ -123,6 +146,25 @@ def cooccurrence_matrix(ids, vocab_size, window):
         np.add.at(X, (ids[:-d], ids[d:]), 1.0)
         np.add.at(X, (ids[d:], ids[:-d]), 1.0)
     return X
+
+
+# -- glove_loss_and_grads ----------------------------------------------------------------------
+def glove_loss_and_grads(W, W_ctx, b, b_ctx, X, x_max=100.0, alpha=0.75):
+    """GloVe's weighted least-squares loss over the nonzero X_ij and its gradients.
+
+    Returns (loss, dW, dW_ctx, db, db_ctx).
+    """
+    nz = X > 0
+    log_x = np.log(np.where(nz, X, 1.0))
+    weight = np.where(nz, np.minimum((np.where(nz, X, 0.0) / x_max) ** alpha, 1.0), 0.0)
+    diff = W @ W_ctx.T + b[:, None] + b_ctx[None, :] - log_x
+    R = weight * diff
+    loss = float(np.sum(R * diff))
+    dW = 2.0 * R @ W_ctx
+    dW_ctx = 2.0 * R.T @ W
+    db = 2.0 * R.sum(axis=1)
+    db_ctx = 2.0 * R.sum(axis=0)
+    return loss, dW, dW_ctx, db, db_ctx
 
 
 # -- char_ngrams -------------------------------------------------------------------------------

@@ -52,7 +52,10 @@ import torch
 
 
 def reparameterize(mu, logvar, eps):
-    """z = mu + exp(0.5 * logvar) * eps (a new tensor, differentiable in mu and logvar)."""
+    """A sample of N(mu, exp(logvar)) made from the given standard normal noise eps.
+
+    A new tensor shaped like mu, differentiable with respect to mu and logvar.
+    """
     return mu + torch.exp(0.5 * logvar) * eps
 
 
@@ -61,7 +64,7 @@ import torch
 
 
 def kl_divergence(mu, logvar):
-    """KL(N(mu, exp(logvar)) || N(0, I)): sum over latent dims (dim 1), mean over the batch."""
+    """KL(N(mu, exp(logvar)) || N(0, I)) of each example's whole code, averaged over the batch; 0-d."""
     return (-0.5 * (1 + logvar - mu ** 2 - logvar.exp())).sum(dim=1).mean()
 
 
@@ -71,7 +74,7 @@ import torch.nn.functional as F
 
 
 def vae_loss(x, x_logits, mu, logvar, beta=1.0):
-    """Negative ELBO: BCE-with-logits summed over pixels, mean over the batch, + beta * KL."""
+    """Negative ELBO per example, averaged over the batch: Bernoulli reconstruction term + beta * KL."""
     recon = F.binary_cross_entropy_with_logits(x_logits, x, reduction="sum") / x.shape[0]
     return recon + beta * kl_divergence(mu, logvar)
 
@@ -92,7 +95,7 @@ import torch.nn.functional as F
 
 
 def gan_generator_loss(fake_logits):
-    """Non-saturating generator loss: mean BCE(fake_logits, 1) = mean softplus(-s); 0-d tensor."""
+    """Non-saturating generator loss: the batch mean of -log sigmoid(fake_logits), stable; 0-d tensor."""
     return F.softplus(-fake_logits).mean()
 
 
@@ -112,7 +115,7 @@ import numpy as np
 
 
 def som_update(weights, x, lr, sigma):
-    """New weights after one SOM step: w + lr * h * (x - w), Gaussian h on grid distance to the BMU."""
+    """New weights after one SOM step toward x (Gaussian neighbourhood of width sigma on the grid)."""
     i, j = som_bmu(weights, x)
     r, c = np.indices(weights.shape[:2])
     h = np.exp(-((r - i) ** 2 + (c - j) ** 2) / (2 * sigma ** 2))

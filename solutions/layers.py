@@ -18,7 +18,7 @@ def relu(z):
 
 # -- dense_forward -----------------------------------------------------------------------------
 def dense_forward(X, W, b):
-    """One fully connected layer: X (n, d_in), W (d_in, d_out), b (d_out,) -> X @ W + b, (n, d_out)."""
+    """One fully connected layer, no activation: X (n, d_in), W (d_in, d_out), b (d_out,) -> Z (n, d_out)."""
     return X @ W + b
 
 

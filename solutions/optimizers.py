@@ -13,7 +13,7 @@ import numpy as np
 
 # -- sgd_step ----------------------------------------------------------------------------------
 def sgd_step(theta, grad, lr):
-    """One step of gradient descent: a new array theta - lr * grad.
+    """One step of plain gradient descent (torch.optim.SGD without momentum), as a new array.
 
     theta, grad: float arrays of the same shape; lr: a positive float.
     theta and grad are left unchanged.
@@ -35,10 +35,9 @@ def minibatch_indices(n, batch_size, rng):
 
 # -- momentum_step -----------------------------------------------------------------------------
 def momentum_step(theta, grad, v, lr, beta=0.9):
-    """One step of SGD with momentum (torch.optim.SGD's form).
+    """One step of SGD with momentum, in torch.optim.SGD's form (section 4).
 
-    v_new = beta * v + grad;  theta_new = theta - lr * v_new.
-    Returns new arrays (theta_new, v_new); theta, grad and v are left unchanged.
+    v: the velocity from the previous step (zeros before the first). Returns new arrays (theta_new, v_new); theta, grad and v are left unchanged.
     """
     v = beta * v + grad
     return theta - lr * v, v
@@ -46,10 +45,9 @@ def momentum_step(theta, grad, v, lr, beta=0.9):
 
 # -- adagrad_step ------------------------------------------------------------------------------
 def adagrad_step(theta, grad, G, lr, eps=1e-10):
-    """One Adagrad step (torch.optim.Adagrad with its defaults).
+    """One Adagrad step (torch.optim.Adagrad with its defaults; section 5).
 
-    G_new = G + grad**2 (elementwise);  theta_new = theta - lr * grad / (sqrt(G_new) + eps).
-    Returns new arrays (theta_new, G_new); the inputs are left unchanged.
+    G: the sum of squared gradients of the previous steps (zeros before the first). Returns new arrays (theta_new, G_new); the inputs are left unchanged.
     """
     G = G + grad * grad
     return theta - lr * grad / (np.sqrt(G) + eps), G
@@ -57,10 +55,9 @@ def adagrad_step(theta, grad, G, lr, eps=1e-10):
 
 # -- rmsprop_step ------------------------------------------------------------------------------
 def rmsprop_step(theta, grad, v, lr, beta=0.9, eps=1e-8):
-    """One RMSprop step (torch.optim.RMSprop with alpha=beta, centered=False).
+    """One RMSprop step (torch.optim.RMSprop with alpha=beta, centered=False; section 6).
 
-    v_new = beta * v + (1 - beta) * grad**2;  theta_new = theta - lr * grad / (sqrt(v_new) + eps).
-    Returns new arrays (theta_new, v_new); the inputs are left unchanged.
+    v: the moving average of squared gradients (zeros before the first step). Returns new arrays (theta_new, v_new); the inputs are left unchanged.
     """
     v = beta * v + (1 - beta) * grad * grad
     return theta - lr * grad / (np.sqrt(v) + eps), v
@@ -70,9 +67,8 @@ def rmsprop_step(theta, grad, v, lr, beta=0.9, eps=1e-8):
 def adam_step(theta, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     """One Adam step (torch.optim.Adam); t is this step's number, counting from 1.
 
-    m_new = beta1 m + (1 - beta1) grad;  v_new = beta2 v + (1 - beta2) grad**2;
-    theta_new = theta - lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m_new / (1 - beta1**t),
-    v_hat = v_new / (1 - beta2**t). Returns new arrays (theta_new, m_new, v_new).
+    m, v: the moment estimates of the previous step (zeros before the first), as the next
+    step needs them. Section 7 gives the rule. Returns new arrays (theta_new, m_new, v_new).
     """
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad * grad
@@ -84,8 +80,7 @@ def adam_step(theta, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 def adamw_step(theta, grad, m, v, t, lr, weight_decay=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
     """One AdamW step (torch.optim.AdamW): decoupled weight decay, then Adam.
 
-    theta is first shrunk, theta * (1 - lr * weight_decay); then the Adam step of
-    adam_step (same m, v, bias correction, eps) is taken from there with the raw grad.
+    Section 8 gives the rule; m, v and t as in adam_step.
     Returns new arrays (theta_new, m_new, v_new).
     """
     theta = theta * (1 - lr * weight_decay)

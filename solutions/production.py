@@ -36,6 +36,21 @@ def dequantize(q, scale, zero_point):
     return scale * (np.asarray(q, dtype=np.float64) - zero_point)
 
 
+# -- int8_matmul -------------------------------------------------------------------------------
+import numpy as np
+
+
+def int8_matmul(qa, a_scale, a_zp, qb, b_scale, b_zp):
+    """dequantize(qa) @ dequantize(qb) for int8 qa (M, K) and qb (K, N), in int32 arithmetic.
+
+    Returns a float64 array (M, N).
+    """
+    a = qa.astype(np.int32) - np.int32(a_zp)
+    b = qb.astype(np.int32) - np.int32(b_zp)
+    acc = a @ b
+    return float(a_scale) * float(b_scale) * acc.astype(np.float64)
+
+
 # -- magnitude_prune ---------------------------------------------------------------------------
 import numpy as np
 

@@ -19,7 +19,7 @@ def l2_penalty(weights, lam):
 
 # -- l2_penalty_grad ---------------------------------------------------------------------------
 def l2_penalty_grad(W, lam):
-    """Gradient of lam * sum(W**2) with respect to W: a new array 2 * lam * W."""
+    """Gradient of lam * sum(W**2) with respect to W: a new array of W's shape."""
     return 2.0 * lam * W
 
 
@@ -31,7 +31,7 @@ def l1_penalty(weights, lam):
 
 # -- elastic_net_penalty -----------------------------------------------------------------------
 def elastic_net_penalty(weights, l1, l2):
-    """Elastic net: l1 * sum|w| + l2 * sum w**2 over every array in `weights` (a float)."""
+    """Elastic-net penalty (section 4) over every array in `weights`, with coefficients l1 and l2 (a float)."""
     return sum(l1 * float(np.sum(np.abs(w))) + l2 * float(np.sum(w * w)) for w in weights)
 
 
@@ -39,8 +39,8 @@ def elastic_net_penalty(weights, l1, l2):
 def dropout_forward(X, p, rng, train=True):
     """Inverted dropout. p is the DROP probability; rng a np.random.Generator.
 
-    Returns (out, mask): mask is the 0/1 keep mask (kept with probability 1 - p),
-    out = X * mask / (1 - p) in training; at evaluation out equals X and mask is all ones.
+    Returns (out, mask): mask is the 0/1 keep mask (kept with probability 1 - p), out the
+    inverted-dropout output in training; at evaluation out equals X and mask is all ones.
     p = 1 gives zeros without dividing by zero.
     """
     if not train or p == 0:
@@ -53,7 +53,7 @@ def dropout_forward(X, p, rng, train=True):
 
 # -- dropout_backward --------------------------------------------------------------------------
 def dropout_backward(dout, mask, p):
-    """Gradient of inverted dropout: dout * mask / (1 - p); zeros when p = 1."""
+    """Gradient of inverted dropout with respect to its input, given the keep mask; zeros when p = 1."""
     if p >= 1:
         return np.zeros_like(dout, dtype=float)
     return dout * mask / (1.0 - p)
@@ -77,6 +77,23 @@ def batchnorm_forward(X, gamma, beta, running_mean, running_var, momentum=0.1, e
         mean, var = running_mean, running_var
     out = gamma * (X - mean) / np.sqrt(var + eps) + beta
     return out, running_mean, running_var
+
+
+# -- batchnorm_backward ------------------------------------------------------------------------
+def batchnorm_backward(dout, X, gamma, eps=1e-5):
+    """Gradients (dX, dgamma, dbeta) of training-mode batch norm of X (n, d) given dout = dL/dY.
+
+    Y = gamma * (X - mean) / sqrt(var + eps) + beta, mean and biased var over axis 0.
+    """
+    n = X.shape[0]
+    mean, var = X.mean(axis=0), X.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    xhat = (X - mean) * inv_std
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dxhat = dout * gamma
+    dX = inv_std / n * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    return dX, dgamma, dbeta
 
 
 # -- add_gaussian_noise ------------------------------------------------------------------------

@@ -8,7 +8,6 @@ The visualizations of course/viz/robustness.py fall back on these (through
 # flake8: noqa
 
 # -- the notebook's set-up imports
-import torch
 import torch.nn.functional as F
 
 
@@ -95,11 +94,75 @@ def integrated_gradients(model, x, baseline, target, steps=50):
     return ((x - baseline) * total / steps).detach()
 
 
+# -- shapley_values ----------------------------------------------------------------------------
+import itertools
+import math
+
+import numpy as np
+
+
+def shapley_values(f, x, baseline):
+    """Exact Shapley values (d,) of f at x, absent features taking their baseline values."""
+    x, baseline = np.asarray(x, dtype=float), np.asarray(baseline, dtype=float)
+    d = len(x)
+    values = {}
+    for mask in itertools.product((0, 1), repeat=d):
+        keep = np.array(mask, dtype=bool)
+        values[mask] = float(f(np.where(keep, x, baseline)))
+    phi = np.zeros(d)
+    for mask, v_without in values.items():
+        size = sum(mask)
+        for i in range(d):
+            if mask[i]:
+                continue
+            with_i = mask[:i] + (1,) + mask[i + 1:]
+            weight = math.factorial(size) * math.factorial(d - size - 1) / math.factorial(d)
+            phi[i] += weight * (values[with_i] - v_without)
+    return phi
+
+
+# -- lime_weights ------------------------------------------------------------------------------
+import numpy as np
+
+
+def lime_weights(f, x, rng, n_samples=1000, kernel_width=0.75):
+    """LIME's weighted linear fit around x on binary masks: returns (coef (d,), intercept)."""
+    x = np.asarray(x, dtype=float)
+    d = len(x)
+    Z = rng.integers(0, 2, size=(n_samples, d))
+    y = np.array([float(f(x * z)) for z in Z])
+    dist2 = ((1 - Z) ** 2).sum(axis=1) / d
+    sw = np.sqrt(np.exp(-dist2 / kernel_width ** 2))
+    A = np.hstack([np.ones((n_samples, 1)), Z])
+    sol = np.linalg.lstsq(A * sw[:, None], y * sw, rcond=None)[0]
+    return sol[1:], float(sol[0])
+
+
 # -- squash ------------------------------------------------------------------------------------
 def squash(s):
     """Capsule non-linearity along the last axis: keeps the direction, maps the length into [0, 1)."""
     norm = s.norm(dim=-1, keepdim=True)
     return s * norm / (1 + norm ** 2)
+
+
+# -- dynamic_routing ---------------------------------------------------------------------------
+import numpy as np
+import torch
+
+
+def dynamic_routing(u_hat, iterations=3):
+    """Routing by agreement: u_hat (n, I, J, D) -> v (n, J, D), logits b kept per example."""
+    is_tensor = torch.is_tensor(u_hat)
+    u = u_hat if is_tensor else torch.as_tensor(np.asarray(u_hat))
+    b = torch.zeros(u.shape[:3], dtype=u.dtype, device=u.device)
+    for it in range(iterations):
+        c = torch.softmax(b, dim=2)
+        s = (c.unsqueeze(-1) * u).sum(dim=1)
+        norm = s.norm(dim=-1, keepdim=True)
+        v = s * norm / (1 + norm ** 2)
+        if it < iterations - 1:
+            b = b + (u * v.unsqueeze(1)).sum(dim=-1)
+    return v if is_tensor else v.numpy()
 
 
 # -- euler_odeint ------------------------------------------------------------------------------

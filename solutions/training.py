@@ -109,13 +109,13 @@ def random_search(space, n_trials, objective, seed):
 
 # -- step_decay --------------------------------------------------------------------------------
 def step_decay(lr0, epoch, drop=0.5, every=10):
-    """lr0 * drop ** (epoch // every): the rate drops by the factor drop every `every` epochs."""
+    """Step decay (StepLR): lr0 for the first `every` epochs, then one factor `drop` per `every` epochs."""
     return lr0 * drop ** (epoch // every)
 
 
 # -- exponential_decay -------------------------------------------------------------------------
 def exponential_decay(lr0, epoch, gamma):
-    """lr0 * gamma ** epoch: the rate shrinks by the factor gamma every epoch."""
+    """Exponential decay (ExponentialLR): lr0 at epoch 0, one factor `gamma` more every epoch."""
     return lr0 * gamma ** epoch
 
 
