@@ -230,3 +230,128 @@ def call_quietly(fn, *args, what=None, hint="", **kwargs):
               hint or "an overflow warning means exp() got a huge argument; "
                       "rewrite the formula so exp() only sees values <= 0.")
     return result
+
+
+# -- every failing check of a test cell, not only the first ----------------------------
+class collect:
+    """Run a test cell's checks to the end and fail once, listing every failing one.
+
+    ``assert_close`` and ``assert_equal`` also take ``mistakes={description: value}``: the
+    values the classic mistakes return; a failing answer equal to one of them is told
+    "this is what you get if you <description>".
+
+    Test cells wrap their visible checks in it::
+
+        with collect():
+            assert_close(...)
+            assert_close(...)
+
+    Inside the block a failing ``assert_*`` check is recorded and returns what it was
+    given, so the checks after it still run; at the end of the block one
+    ``AssertionError`` lists every recorded failure, one line each ("what: detail.
+    Hint: ..."). An error the block itself raises (a plain ``assert``, the stub's
+    ``NotImplementedError``, a crash caused by an earlier wrong value) ends it: it is
+    re-raised as it is when nothing was recorded, else added as the last line. The
+    cell still fails as a whole, so nbgrader's scoring of a test cell is unchanged.
+    """
+
+    _active = []
+
+    def __init__(self, limit=12):
+        self.limit = limit
+        self.failures = []
+
+    def __enter__(self):
+        collect._active.append(self)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        collect._active.remove(self)
+        if not self.failures:
+            return False
+        lines = list(self.failures)
+        if exc_type is not None:
+            text = one_line(exc) if isinstance(exc, AssertionError) else \
+                f"then {exc_type.__name__}: {one_line(exc)}"
+            if text not in lines:
+                lines.append(text)
+        shown = lines[: self.limit]
+        if len(lines) > shown.__len__():
+            shown.append(f"... and {len(lines) - len(shown)} more")
+        head = "1 check failed:" if len(lines) == 1 else f"{len(lines)} checks failed:"
+        raise AssertionError("\n".join([head] + [f"- {line}" for line in shown])) from None
+
+    @classmethod
+    def record(cls, error):
+        """Record ``error`` in the innermost active block; False if there is none."""
+        if not cls._active:
+            return False
+        text = one_line(error)
+        if text not in cls._active[-1].failures:
+            cls._active[-1].failures.append(text)
+        return True
+
+
+def one_line(error):
+    """A check's message in one line: ``what: detail [detail...] Hint: ...`` (the
+    ``expected ...``/``got ...`` dumps of arrays are left out)."""
+    lines = [ln.strip() for ln in str(error).splitlines() if ln.strip()]
+    if not lines:
+        return type(error).__name__
+    keep = [lines[0]] + [ln for ln in lines[1:]
+                         if not ln.startswith(("expected [", "got      [", "expected array",
+                                               "got      array"))]
+    text = " ".join(keep)
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def _looks_like(actual, mistakes):
+    """The first description in ``mistakes`` ({description: what that mistake returns})
+    whose value ``actual`` matches; None if none does."""
+    for desc, value in (mistakes or {}).items():
+        try:
+            act = actual.detach().cpu().numpy() if hasattr(actual, "detach") else actual
+            val = value.detach().cpu().numpy() if hasattr(value, "detach") else value
+            act, val = np.asarray(act, dtype=float), np.asarray(val, dtype=float)
+            with np.errstate(all="ignore"):
+                if act.shape == val.shape and np.allclose(act, val, rtol=1e-6, atol=1e-9):
+                    return desc
+        except Exception:  # noqa: BLE001 - an unconvertible answer matches no mistake
+            continue
+    return None
+
+
+def _collectable(fn, passthrough):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, mistakes=None, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except AssertionError as error:
+            desc = _looks_like(args[0], mistakes) if args and mistakes else None
+            if desc:
+                lines = str(error).splitlines()
+                error = AssertionError("\n".join(lines[:1] + [f"  this is what you get if you {desc}"]
+                                                 + lines[1:]))
+            if not collect.record(error):
+                raise error from None
+            return passthrough(args)
+    return wrapper
+
+
+def expect(condition, message):
+    """``assert condition, message`` that a ``collect()`` block records and goes on from."""
+    if not condition:
+        err = AssertionError(message)
+        if not collect.record(err):
+            raise err
+    return bool(condition)
+
+
+assert_close = _collectable(assert_close, lambda a: a[0] if a else None)
+assert_equal = _collectable(assert_equal, lambda a: a[0] if a else None)
+assert_shape = _collectable(assert_shape, lambda a: a[0] if a else None)
+assert_dtype_kind = _collectable(assert_dtype_kind, lambda a: a[0] if a else None)
+assert_raises = _collectable(assert_raises, lambda a: None)
+__all__ += ["collect", "expect", "one_line"]

@@ -126,3 +126,61 @@ class NotebookSession:
             return self._run_range(start + 1, stop)
         finally:
             self._run_range(start, stop)   # back to the reference solution
+
+
+# -- visible tests ------------------------------------------------------------------
+def visible_part(source):
+    """A test cell as the release has it: everything before ``### BEGIN HIDDEN TESTS``
+    and after ``### END HIDDEN TESTS`` (nbgrader removes the block between)."""
+    lines, out, hidden = source.splitlines(), [], False
+    for line in lines:
+        if line.strip() == "### BEGIN HIDDEN TESTS":
+            hidden = True
+        elif line.strip() == "### END HIDDEN TESTS":
+            hidden = False
+        elif not hidden:
+            out.append(line)
+    return "\n".join(out)
+
+
+class VisibleSession(NotebookSession):
+    """A session over the source notebook whose test cells keep only their visible part:
+    what ``course validate`` runs on a learner's notebook."""
+
+    def __init__(self, path, timeout=300):
+        super().__init__(path, timeout)
+        for cell in self.nb.cells:
+            if is_test_cell(cell):
+                cell.source = visible_part(cell.source)
+
+
+def visible_catch(module, exercises=None, progress=None):
+    """``{exercise: {desc: caught}}`` for the module's known-wrong answers: caught when a
+    visible test of its exercise fails. Also checks that the reference passes them."""
+    from autograder.pipeline import source_notebook
+
+    wrong, _ = load_answers(module)
+    found = {}
+    with VisibleSession(source_notebook(module)) as session:
+        baseline = session.run_all()
+        for exercise, items in wrong.items():
+            if exercises and exercise not in exercises:
+                continue
+            own = [g for g in baseline if g.split("__")[0] == f"test_{exercise}"]
+            broken = [g for g in own if not baseline[g].passed]
+            if broken:
+                raise AssertionError(f"{module}: the reference fails visible {broken}: "
+                                     f"{[baseline[g].error for g in broken]}")
+            for desc, code in items.items():
+                runs = session.try_answer(exercise, code)
+                caught = any(not r.passed for g, r in runs.items() if g in own)
+                found.setdefault(exercise, {})[desc] = caught
+                if progress:
+                    progress(module, exercise, desc, caught)
+    return found
+
+
+def catch_rate(found):
+    """``(caught, total)`` over an answer of ``visible_catch``."""
+    flat = [c for items in found.values() for c in items.values()]
+    return sum(flat), len(flat)
