@@ -31,25 +31,37 @@ def load_answers(module):
     return mod.WRONG, mod.RIGHT
 
 
+#: printed by a test cell of a ``NotebookSession`` between its visible and hidden parts
+VISIBLE_MARK = "[harness: the visible tests of this cell passed]"
+
+
 @dataclass
 class CellRun:
     grade_id: str
     error: str | None      # "Name: value" of the exception raised, None if none
     stderr: str            # text written to stderr
+    stdout: str = ""
 
     @property
     def passed(self):
         return self.error is None
 
+    @property
+    def visible_passed(self):
+        """Whether the cell's visible part ran through (the hidden part may still fail)."""
+        return self.passed or VISIBLE_MARK in self.stdout
+
 
 def _summarise(cell_id, outputs):
-    error, stderr = None, ""
+    error, stderr, stdout = None, "", ""
     for out in outputs:
         if out.get("output_type") == "error" and error is None:
             error = f"{out.get('ename')}: {out.get('evalue')}"
         elif out.get("output_type") == "stream" and out.get("name") == "stderr":
             stderr += out.get("text", "")
-    return CellRun(cell_id, error, stderr)
+        elif out.get("output_type") == "stream":
+            stdout += out.get("text", "")
+    return CellRun(cell_id, error, stderr, stdout)
 
 
 class NotebookSession:
@@ -59,6 +71,10 @@ class NotebookSession:
     def __init__(self, path, timeout=300):
         self.path = Path(path)
         self.nb = nbformat.read(self.path, as_version=4)
+        for cell in self.nb.cells:  # mark where the visible part of each test cell ends
+            if is_test_cell(cell) and "### BEGIN HIDDEN TESTS" in cell.source:
+                cell.source = cell.source.replace(
+                    "### BEGIN HIDDEN TESTS", f"print({VISIBLE_MARK!r})\n### BEGIN HIDDEN TESTS", 1)
         self._sockets = tempfile.mkdtemp(prefix="course-harness-")
         km = KernelManager(kernel_name="python3", transport="ipc",
                            ip=os.path.join(self._sockets, "k"))
