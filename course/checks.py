@@ -233,12 +233,45 @@ def call_quietly(fn, *args, what=None, hint="", **kwargs):
 
 
 # -- every failing check of a test cell, not only the first ----------------------------
+def _collector_stack():
+    """The open ``collect()`` blocks, held in this closure rather than in an attribute, so that
+    graded code can neither reach a block's failures nor plant a block of its own: a failure
+    is recorded only into a block whose frame is on the current call stack."""
+    import sys
+
+    entries = []  # (frame, token, failures)
+
+    def push(frame, token):
+        entries.append((frame, token, []))
+
+    def pop(token):
+        for i in range(len(entries) - 1, -1, -1):
+            if entries[i][1] is token:
+                return entries.pop(i)[2]
+        return []
+
+    def record(text):
+        if not entries:
+            return False
+        live, frame = set(), sys._getframe(1)
+        while frame is not None:
+            live.add(id(frame))
+            frame = frame.f_back
+        for entry_frame, _token, failures in reversed(entries):
+            if id(entry_frame) in live:
+                if text not in failures:
+                    failures.append(text)
+                return True
+        return False
+
+    return push, pop, record
+
+
+_push_block, _pop_block, _record_failure = _collector_stack()
+
+
 class collect:
     """Run a test cell's checks to the end and fail once, listing every failing one.
-
-    ``assert_close`` and ``assert_equal`` also take ``mistakes={description: value}``: the
-    values the classic mistakes return; a failing answer equal to one of them is told
-    "this is what you get if you <description>".
 
     Test cells wrap their visible checks in it::
 
@@ -246,50 +279,49 @@ class collect:
             assert_close(...)
             assert_close(...)
 
-    Inside the block a failing ``assert_*`` check is recorded and returns what it was
-    given, so the checks after it still run; at the end of the block one
+    Inside the block a failing ``assert_*`` check (or ``expect``) is recorded and returns
+    what it was given, so the checks after it still run; at the end of the block one
     ``AssertionError`` lists every recorded failure, one line each ("what: detail.
     Hint: ..."). An error the block itself raises (a plain ``assert``, the stub's
     ``NotImplementedError``, a crash caused by an earlier wrong value) ends it: it is
     re-raised as it is when nothing was recorded, else added as the last line. The
     cell still fails as a whole, so nbgrader's scoring of a test cell is unchanged.
-    """
 
-    _active = []
+    ``assert_close`` and ``assert_equal`` also take ``mistakes={description: value}``: the
+    values the classic mistakes return; a failing answer equal to one of them is told
+    "this is what you get if you <description>".
+    """
 
     def __init__(self, limit=12):
         self.limit = limit
-        self.failures = []
 
     def __enter__(self):
-        collect._active.append(self)
+        import sys
+
+        self._token = object()
+        _push_block(sys._getframe(1), self._token)
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        collect._active.remove(self)
-        if not self.failures:
+        failures = list(_pop_block(self._token))
+        if not failures:
             return False
-        lines = list(self.failures)
+        lines = failures
         if exc_type is not None:
             text = one_line(exc) if isinstance(exc, AssertionError) else \
                 f"then {exc_type.__name__}: {one_line(exc)}"
             if text not in lines:
                 lines.append(text)
         shown = lines[: self.limit]
-        if len(lines) > shown.__len__():
+        if len(lines) > len(shown):
             shown.append(f"... and {len(lines) - len(shown)} more")
         head = "1 check failed:" if len(lines) == 1 else f"{len(lines)} checks failed:"
         raise AssertionError("\n".join([head] + [f"- {line}" for line in shown])) from None
 
-    @classmethod
-    def record(cls, error):
-        """Record ``error`` in the innermost active block; False if there is none."""
-        if not cls._active:
-            return False
-        text = one_line(error)
-        if text not in cls._active[-1].failures:
-            cls._active[-1].failures.append(text)
-        return True
+    @staticmethod
+    def record(error):
+        """Record ``error`` in the innermost open block of the calling code; False if none."""
+        return _record_failure(one_line(error))
 
 
 def one_line(error):

@@ -146,3 +146,26 @@ def test_a_known_mistake_is_named():
         assert_close(want * 2, want, what="db2", mistakes={"forgot to divide by n": want * 3})
     assert "this is what you get" not in str(info.value)
     assert_close(want, want, mistakes={"x": want})
+
+
+def test_a_block_opened_elsewhere_cannot_swallow_a_later_failure():
+    """A learner's cell that opens a collect() block and never closes it (or opens one inside
+    the function a test calls) must not turn the later checks into silent records."""
+    from course.checks import collect
+
+    def answer_cell():
+        collect().__enter__()          # left open on purpose
+
+    answer_cell()
+    with pytest.raises(AssertionError):
+        assert_close(1.0, 2.0, what="a hidden check after the learner's cell")
+
+    def learner_function():
+        collect().__enter__()
+        return 1.0
+
+    with pytest.raises(AssertionError, match="1 check failed"):
+        with collect():
+            assert_close(learner_function(), 2.0, what="visible check")
+    with pytest.raises(AssertionError):
+        assert_close(learner_function(), 2.0, what="hidden check")
