@@ -129,8 +129,9 @@ def validate(path):
     rows = []
     for name, tests in found.items():
         messages = [results[gid][1] for gid, _ in tests if gid in results and not results[gid][0]]
+        # every failing test cell's message: a cell's own message lists each failing check
         rows.append({"exercise": name, "status": "failed" if messages else "passed",
-                     "message": messages[0] if messages else ""})
+                     "message": "\n".join(messages)})
     return _apply_refusals(rows, refused)
 
 

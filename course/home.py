@@ -20,9 +20,45 @@ _GOALS_LEAD = re.compile(r"(?i)(able to|you can|you will)")
 
 
 def _field(text, name):
-    """The paragraph after ``**Name**`` (``**Name.**``, ``**Name:**``, ``**Name**:``)."""
-    match = re.search(rf"\*\*{name}[.:]?\*\*[.:]?\s*(.+?)(?:\n\s*\n|\Z)", text, re.S)
+    """The paragraph after ``**Name**`` (``**Name.**``, ``**Name:**``, ``**Name**:``), up to
+    a blank line or the next bold field (``... **Time:** about 3 hours.`` in one paragraph)."""
+    match = re.search(rf"\*\*{name}[.:]?\*\*[.:]?\s*(.+?)(?:\n\s*\n|\s*\*\*[A-Z][\w ]*[.:]?\*\*[.:]?|\Z)",
+                      text, re.S)
     return " ".join(match.group(1).split()) if match else ""
+
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_DURATION = re.compile(
+    r"(?i)\b(?:(?P<word>one|two|three|four|five|six)(?P<whalf> and a half)?|"
+    r"(?P<num>\d+(?:\.\d+)?)(?P<half>½)?)\s*(?P<unit>hours?|h|minutes?|min)\b")
+
+
+def _hours(value):
+    """3.5 -> '3½ hours', 1 -> '1 hour', 1.5 -> '1½ hours'."""
+    whole, frac = int(value), value - int(value)
+    if abs(frac - 0.5) < 1e-9:
+        return f"{whole}½ hours" if whole else "½ hour"
+    if frac:
+        return f"{value:g} hours"
+    return f"{whole} hour" + ("s" if whole != 1 else "")
+
+
+def normalize_time(text):
+    """One way of writing a module's time: the first duration in ``text`` in hours, with ½
+    ("about two and a half hours", "about 2.5 hours" and "about 150 minutes" all become
+    "about 2½ hours"); the rest of the text is kept."""
+    match = _DURATION.search(text)
+    if not match:
+        return text
+    if match.group("word"):
+        value = _NUMBER_WORDS[match.group("word").lower()] + (0.5 if match.group("whalf") else 0)
+    else:
+        value = float(match.group("num")) + (0.5 if match.group("half") else 0)
+    if match.group("unit").lower().startswith("m"):
+        if value % 30:
+            return text
+        value /= 60
+    return text[: match.start()] + _hours(value) + text[match.end():]
 
 
 def _goals(text):
@@ -67,7 +103,7 @@ def module_info(path):
         "title": title,
         "goals": _goals(opening),
         "prerequisites": _field(opening, "Prerequisites?"),
-        "time": _field(opening, "Time"),
+        "time": normalize_time(_field(opening, "Time")),
         "summary": any(re.search(r"^##\s+Summary", s, re.M) for s in markdown[-6:]),
         "self_check": bool(re.search(r"(?i)self-check|check yourself", closing)),
     }
@@ -113,7 +149,7 @@ def build_home(notebooks=None):
         cells.append(nbformat.v4.new_markdown_cell(
             f"### {m['number']} · [{m['title']}]({m['slug']}/{m['slug']}.ipynb)\n\n"
             f"**You will be able to**\n\n{goals}\n\n"
-            f"**Prerequisites:** {m['prerequisites']}\n\n**Time:** {m['time']}"))
+            f"**Prerequisites:** {m['prerequisites']}\n\n**Time:** {m['time'][:1].upper() + m['time'][1:]}"))
     cells.append(nbformat.v4.new_markdown_cell(
         "## Your progress\n\nRun the cell below: it reads the results of your last `course validate` "
         "and `course submit` runs (it does not run your notebooks)."))

@@ -1,10 +1,13 @@
 """Where a learner stands: one row per module, computed from their own notebooks.
 
 ``course validate`` and ``course submit`` record what they found in
-``<workspace>/.course/progress.json``; ``course progress`` (and
-``progress_table()`` in the home notebook) reads it back next to the notebooks
-themselves: a notebook edited after its last check is marked as changed, one
-whose answer cells are still the release's stubs is "not started".
+``<workspace>/.course/progress.json``, each in its own record: validate how many
+exercises pass their visible tests (the "visible tests passing" column), submit the
+score with the hidden tests (the "score" column). Each record carries a hash of the
+notebook's answers; ``course progress`` (and ``progress_table()`` in the home
+notebook) reads them back next to the notebooks themselves and marks a result
+"(stale)" once the answers it was computed from have changed; a notebook whose
+answer cells are still the release's stubs is "not started".
 ``course progress --check`` re-runs the visible tests where the record is
 missing or out of date.
 """
@@ -43,6 +46,9 @@ def _load(ws):
 def record(notebook, rows, kind):
     """Remember a ``validate`` or ``submit`` result for the notebook's module.
 
+    Each kind keeps its own record (``validate``: how many exercises pass their visible
+    tests; ``submit``: the score with the hidden tests), stamped with a hash of the
+    notebook's answers, so a result is shown as stale once the answers change.
     Does nothing for a notebook outside a workspace layout, and never touches the
     notebook itself.
     """
@@ -51,16 +57,19 @@ def record(notebook, rows, kind):
         return None
     data = _load(ws)
     entry = data.setdefault(Path(notebook).stem, {})
-    entry.update({
+    for legacy in ("exercises", "passing", "score", "max_score", "scored", "notebook_mtime"):
+        entry.pop(legacy, None)  # the one-record format of earlier versions
+    result = {
         "exercises": len(rows),
         "passing": sum(r["status"] == "passed" for r in rows),
         "checked": _dt.datetime.now().isoformat(timespec="seconds"),
-        "notebook_mtime": Path(notebook).stat().st_mtime,
-    })
+        "answers": answers_hash(notebook),
+    }
     if kind == "submit":
-        entry["score"] = sum(r["score"] for r in rows)
-        entry["max_score"] = sum(r["max_score"] for r in rows)
-        entry["scored"] = entry["checked"]
+        result["score"] = sum(r["score"] for r in rows)
+        result["max_score"] = sum(r["max_score"] for r in rows)
+    entry[kind] = result
+    entry["checked"] = result["checked"]
     path = ws / RECORD
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -73,6 +82,20 @@ def record(notebook, rows, kind):
 # never imports the grader (``autograder``).
 def _meta(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def answers_hash(notebook):
+    """A hash of what the learner wrote in a notebook: its answer cells and the code cells
+    they added (cells without nbgrader metadata); None if it cannot be read."""
+    import hashlib
+
+    try:
+        nb = _read(notebook) if not hasattr(notebook, "cells") else notebook
+    except ValueError:
+        return None
+    mine = [c.source for c in nb.cells if c.get("cell_type") == "code"
+            and (_meta(c).get("solution") or "nbgrader" not in c.get("metadata", {}))]
+    return hashlib.sha256(json.dumps(mine).encode("utf-8")).hexdigest()
 
 
 def _answers(nb):
@@ -137,14 +160,26 @@ def progress(ws=None, now=None):
         else:
             row["state"] = "in progress"
         if entry and mine.is_file():
-            row["passing"] = f"{entry['passing']}/{entry['exercises']}"
-            row["checked"] = _ago(entry["checked"], now)
-            if mine.stat().st_mtime > entry["notebook_mtime"] + 1e-6:
-                row["checked"] += " (changed since)"
-            elif entry["passing"] == entry["exercises"] and row["state"] == "in progress":
-                row["state"] = "all visible tests pass"
-            if "score" in entry:
-                row["score"] = f"{entry['score']:g}/{entry['max_score']:g}"
+            current = answers_hash(mine)
+            checks = {k: entry[k] for k in ("validate", "submit") if isinstance(entry.get(k), dict)}
+            fresh = {k: v.get("answers") == current for k, v in checks.items()}
+            visible = checks.get("validate")
+            if visible:
+                row["passing"] = f"{visible['passing']}/{visible['exercises']}"
+                if not fresh["validate"]:
+                    row["passing"] += " (stale)"
+                elif visible["passing"] == visible["exercises"] and row["state"] == "in progress":
+                    row["state"] = "all visible tests pass"
+            scored = checks.get("submit")
+            if scored:
+                row["score"] = f"{scored['score']:g}/{scored['max_score']:g}"
+                if not fresh["submit"]:
+                    row["score"] += " (stale)"
+            if checks:
+                latest = max(checks, key=lambda k: checks[k]["checked"])
+                row["checked"] = _ago(checks[latest]["checked"], now)
+                if not fresh[latest]:
+                    row["checked"] += " (changed since)"
         rows.append(row)
     return rows
 
@@ -155,11 +190,11 @@ def stale(ws=None):
     ws = Path(ws) if ws else default_workspace()
     return [ws / r["module"] / f"{r['module']}.ipynb" for r in progress(ws)
             if r["state"] in ("in progress", "all visible tests pass")
-            and (r["checked"] == "never" or r["checked"].endswith("(changed since)"))]
+            and (r["passing"].startswith("?") or r["passing"].endswith("(stale)"))]
 
 
 COLUMNS = ["module", "state", "passing", "score", "checked"]
-HEADINGS = {"module": "module", "state": "state", "passing": "exercises passing",
+HEADINGS = {"module": "module", "state": "state", "passing": "visible tests passing",
             "score": "score (hidden tests)", "checked": "last checked"}
 
 

@@ -41,7 +41,10 @@ def _show_rows(rows, scored):
     for row in rows:
         if row["message"]:
             print(f"\n{row['exercise']}:")
-            print(textwrap.indent("\n".join(row["message"].splitlines()[:8]), "    "))
+            lines = row["message"].splitlines()
+            # a message of several checks ("3 checks failed:" and one line each) is shown whole
+            keep = 30 if any(ln.startswith("- ") for ln in lines) else 8
+            print(textwrap.indent("\n".join(lines[:keep]), "    "))
 
 
 def cmd_lab(args):

@@ -31,25 +31,37 @@ def load_answers(module):
     return mod.WRONG, mod.RIGHT
 
 
+#: printed by a test cell of a ``NotebookSession`` between its visible and hidden parts
+VISIBLE_MARK = "[harness: the visible tests of this cell passed]"
+
+
 @dataclass
 class CellRun:
     grade_id: str
     error: str | None      # "Name: value" of the exception raised, None if none
     stderr: str            # text written to stderr
+    stdout: str = ""
 
     @property
     def passed(self):
         return self.error is None
 
+    @property
+    def visible_passed(self):
+        """Whether the cell's visible part ran through (the hidden part may still fail)."""
+        return self.passed or VISIBLE_MARK in self.stdout
+
 
 def _summarise(cell_id, outputs):
-    error, stderr = None, ""
+    error, stderr, stdout = None, "", ""
     for out in outputs:
         if out.get("output_type") == "error" and error is None:
             error = f"{out.get('ename')}: {out.get('evalue')}"
         elif out.get("output_type") == "stream" and out.get("name") == "stderr":
             stderr += out.get("text", "")
-    return CellRun(cell_id, error, stderr)
+        elif out.get("output_type") == "stream":
+            stdout += out.get("text", "")
+    return CellRun(cell_id, error, stderr, stdout)
 
 
 class NotebookSession:
@@ -59,6 +71,10 @@ class NotebookSession:
     def __init__(self, path, timeout=300):
         self.path = Path(path)
         self.nb = nbformat.read(self.path, as_version=4)
+        for cell in self.nb.cells:  # mark where the visible part of each test cell ends
+            if is_test_cell(cell) and "### BEGIN HIDDEN TESTS" in cell.source:
+                cell.source = cell.source.replace(
+                    "### BEGIN HIDDEN TESTS", f"print({VISIBLE_MARK!r})\n### BEGIN HIDDEN TESTS", 1)
         self._sockets = tempfile.mkdtemp(prefix="course-harness-")
         km = KernelManager(kernel_name="python3", transport="ipc",
                            ip=os.path.join(self._sockets, "k"))
@@ -139,3 +155,61 @@ class NotebookSession:
             self._run_range(pending[1], pending[2])
         elif pending:
             self._pending = pending
+
+
+# -- visible tests ------------------------------------------------------------------
+def visible_part(source):
+    """A test cell as the release has it: everything before ``### BEGIN HIDDEN TESTS``
+    and after ``### END HIDDEN TESTS`` (nbgrader removes the block between)."""
+    lines, out, hidden = source.splitlines(), [], False
+    for line in lines:
+        if line.strip() == "### BEGIN HIDDEN TESTS":
+            hidden = True
+        elif line.strip() == "### END HIDDEN TESTS":
+            hidden = False
+        elif not hidden:
+            out.append(line)
+    return "\n".join(out)
+
+
+class VisibleSession(NotebookSession):
+    """A session over the source notebook whose test cells keep only their visible part:
+    what ``course validate`` runs on a learner's notebook."""
+
+    def __init__(self, path, timeout=300):
+        super().__init__(path, timeout)
+        for cell in self.nb.cells:
+            if is_test_cell(cell):
+                cell.source = visible_part(cell.source)
+
+
+def visible_catch(module, exercises=None, progress=None):
+    """``{exercise: {desc: caught}}`` for the module's known-wrong answers: caught when a
+    visible test of its exercise fails. Also checks that the reference passes them."""
+    from autograder.pipeline import source_notebook
+
+    wrong, _ = load_answers(module)
+    found = {}
+    with VisibleSession(source_notebook(module)) as session:
+        baseline = session.run_all()
+        for exercise, items in wrong.items():
+            if exercises and exercise not in exercises:
+                continue
+            own = [g for g in baseline if g.split("__")[0] == f"test_{exercise}"]
+            broken = [g for g in own if not baseline[g].passed]
+            if broken:
+                raise AssertionError(f"{module}: the reference fails visible {broken}: "
+                                     f"{[baseline[g].error for g in broken]}")
+            for desc, code in items.items():
+                runs = session.try_answer(exercise, code)
+                caught = any(not r.passed for g, r in runs.items() if g in own)
+                found.setdefault(exercise, {})[desc] = caught
+                if progress:
+                    progress(module, exercise, desc, caught)
+    return found
+
+
+def catch_rate(found):
+    """``(caught, total)`` over an answer of ``visible_catch``."""
+    flat = [c for items in found.values() for c in items.values()]
+    return sum(flat), len(flat)

@@ -91,3 +91,81 @@ def test_call_pure_accepts_string_arrays_and_sees_them_modified():
 
     with pytest.raises(AssertionError, match="modified"):
         call_pure(relabel, np.array(["a", "b"]))
+
+
+def test_collect_reports_every_failing_check_in_one_error():
+    from course.checks import collect, expect
+
+    with pytest.raises(AssertionError) as info:
+        with collect():
+            assert_close([1.0, 2.0], [1.0, 2.5], what="dW", hint="dW = X.T @ dout")
+            assert_close(3.0, 3.0, what="loss")
+            expect(False, "db: sum over the batch, not the mean")
+            assert_equal((2, 3), (3, 2), what="shape", hint="rows first")
+    text = str(info.value)
+    lines = text.splitlines()
+    assert lines[0] == "3 checks failed:" and len(lines) == 4, text
+    assert lines[1].startswith("- dW: at index (1,): expected 2.5, got 2.0") and "Hint: dW = X.T @ dout" in lines[1]
+    assert lines[2] == "- db: sum over the batch, not the mean"
+    assert lines[3].startswith("- shape:") and "Hint: rows first" in lines[3]
+
+
+def test_collect_passes_quietly_and_reraises_other_errors_as_they_are():
+    from course.checks import collect
+
+    with collect():
+        assert_close(1.0, 1.0)
+    with pytest.raises(NotImplementedError):
+        with collect():
+            raise NotImplementedError()
+    # an error after a failed check (caused by the wrong value) joins the list
+    with pytest.raises(AssertionError) as info:
+        with collect():
+            out = assert_shape(np.zeros(3), (2,), what="out")
+            out[5]
+    assert str(info.value).splitlines()[0] == "2 checks failed:"
+    assert "then IndexError" in str(info.value)
+
+
+def test_checks_outside_collect_still_raise_at_once():
+    from course.checks import expect
+
+    with pytest.raises(AssertionError, match="first"):
+        expect(False, "first")
+    with pytest.raises(AssertionError):
+        assert_close(1.0, 2.0)
+
+
+def test_a_known_mistake_is_named():
+    want = np.array([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(AssertionError) as info:
+        assert_close(want * 3, want, what="db2",
+                     mistakes={"forgot to divide by n": want * 3, "averaged twice": want / 3})
+    assert str(info.value).splitlines()[1] == "  this is what you get if you forgot to divide by n"
+    with pytest.raises(AssertionError) as info:
+        assert_close(want * 2, want, what="db2", mistakes={"forgot to divide by n": want * 3})
+    assert "this is what you get" not in str(info.value)
+    assert_close(want, want, mistakes={"x": want})
+
+
+def test_a_block_opened_elsewhere_cannot_swallow_a_later_failure():
+    """A learner's cell that opens a collect() block and never closes it (or opens one inside
+    the function a test calls) must not turn the later checks into silent records."""
+    from course.checks import collect
+
+    def answer_cell():
+        collect().__enter__()          # left open on purpose
+
+    answer_cell()
+    with pytest.raises(AssertionError):
+        assert_close(1.0, 2.0, what="a hidden check after the learner's cell")
+
+    def learner_function():
+        collect().__enter__()
+        return 1.0
+
+    with pytest.raises(AssertionError, match="1 check failed"):
+        with collect():
+            assert_close(learner_function(), 2.0, what="visible check")
+    with pytest.raises(AssertionError):
+        assert_close(learner_function(), 2.0, what="hidden check")

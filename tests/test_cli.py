@@ -99,3 +99,42 @@ def test_notebook_without_exercises(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1+1")]), path)
     assert_one_line_error(course("validate", path), "no graded test cells")
     assert_one_line_error(course("submit", path), "cannot tell which module")
+
+
+@pytest.mark.slow
+def test_validate_shows_every_failing_check_of_an_exercise(tmp_path):
+    """A test cell that checks three things and fails two of them shows both, one line each,
+    the known mistake named; the exercise is still one row (nbgrader's cell = exercise)."""
+    from tools import nbauthor as nba
+
+    path = tmp_path / "mine.ipynb"
+    nba.write(path, [
+        nba.answer("grads", "def grads(dout):\n    ### BEGIN SOLUTION\n    return dout.mean(0), dout.T\n"
+                            "    ### END SOLUTION"),
+        nba.tests("grads", """
+from course.checks import collect as _collect, expect as _expect
+
+with _collect():
+    import numpy as np
+    from course.checks import assert_close
+    dout = np.array([[1.0, 2.0], [3.0, 4.0]])
+    db, dW = grads(dout)
+    assert_close(db, dout.sum(0), what="db for a batch of 2", hint="sum over the batch",
+                 mistakes={"forgot the sum over the batch (took the mean)": dout.mean(0)})
+    _expect(dW.shape == (2, 2), "dW has the shape of W")
+    assert_close(dW, [[1.0, 2.0], [3.0, 4.0]], what="dW", hint="no transpose here")
+
+### BEGIN HIDDEN TESTS
+### END HIDDEN TESTS
+"""),
+    ])
+    done = course("validate", path)
+    assert done.returncode == 1, done.stderr
+    out = done.stdout
+    assert "2 checks failed:" in out, out
+    lines = [ln.strip() for ln in out.splitlines() if ln.strip().startswith("- ")]
+    assert len(lines) == 2, out
+    assert lines[0].startswith("- db for a batch of 2:") and \
+        "this is what you get if you forgot the sum over the batch (took the mean)" in lines[0]
+    assert lines[1].startswith("- dW:") and "Hint: no transpose here" in lines[1]
+    assert "0 of 1 exercises pass" in out

@@ -33,3 +33,19 @@ def test_picture_is_drawn_by_running_the_notebook(tmp_path):
     assert out.read_bytes()[:8] == PNG and out.stat().st_size > 10_000
     assert name == picture_cell(nbformat.read(SOURCE / MODULES[0] / f"{MODULES[0]}.ipynb",
                                               as_version=4), MODULES[0])[1][2]
+
+
+def test_the_playground_is_pictured_mid_training():
+    """The README shows the playground after some training: a boundary taking shape and a
+    loss curve that falls, not an untrained network beside an empty plot."""
+    from course.viz.backprop import playground
+    from tools.pictures import TRAIN_FIRST, save_source
+
+    epochs = TRAIN_FIRST["05_backprop"]
+    assert save_source("05_backprop", "view", "x.png").startswith(f"view.train({epochs})\n")
+    assert "train" not in save_source("01_perceptron", "view", "x.png")
+    view = playground()
+    view.train(epochs)
+    losses = view.artists["train_curve"].get_ydata()
+    assert view.state["epoch"] == epochs and len(losses) >= epochs
+    assert losses[-1] < 0.8 * losses[0], "the picture should show the loss falling"

@@ -65,6 +65,18 @@ def picture_cell(nb, module):
     raise SystemExit(f"pictures: {module} shows none of its visualizations {sorted(names)}")
 
 
+#: Visualizations pictured after some training (a fresh one shows an untrained network and
+#: an empty loss plot): module -> epochs, run with the widget's own ``train(epochs)``.
+TRAIN_FIRST = {"05_backprop": 60}
+
+
+def save_source(module, var, out):
+    """The code that saves the figure of ``var``, training it first where TRAIN_FIRST says."""
+    epochs = TRAIN_FIRST.get(module)
+    first = f"{var}.train({epochs})\n" if epochs else ""
+    return first + f"{var}.fig.savefig({str(out)!r}, dpi=110)"
+
+
 def take(module, out_dir=PICTURES):
     import nbformat
     from jupyter_client.manager import KernelManager
@@ -81,8 +93,7 @@ def take(module, out_dir=PICTURES):
         lines[last.lineno - 1] = (lines[last.lineno - 1][: last.col_offset] + "_course_picture = "
                                   + lines[last.lineno - 1][last.col_offset:])
         shown.source, var = "\n".join(lines), "_course_picture"
-    nb.cells = nb.cells[: index + 1] + [nbformat.v4.new_code_cell(
-        f"{var}.fig.savefig({str(out)!r}, dpi=110)")]
+    nb.cells = nb.cells[: index + 1] + [nbformat.v4.new_code_cell(save_source(module, var, out))]
     sockets = tempfile.mkdtemp(prefix="course-pictures-")
     km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
     client = NotebookClient(nb, km=km, timeout=600, allow_errors=False,

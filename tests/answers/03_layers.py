@@ -34,6 +34,16 @@ def dense_forward(X, W, b):
 ''',
     },
     "mlp_forward": {
+        "flattens the input (works only for one example)": '''
+import numpy as np
+def mlp_forward(X, params, activation=relu):
+    a = np.ravel(X)
+    for l, (W, b) in enumerate(params):
+        a = a @ W + b
+        if l < len(params) - 1:
+            a = activation(a)
+    return a[None, :]
+''',
         "applies the activation after the last layer too": '''
 import numpy as np
 def mlp_forward(X, params, activation=relu):
@@ -194,6 +204,11 @@ def he_normal(fan_in, fan_out, rng):
 ''',
     },
     "rbf_features": {
+        "subtracts the centres from the rows pairwise (works only for one point)": '''
+import numpy as np
+def rbf_features(X, centers, sigma):
+    return np.exp(-np.sum((X - centers) ** 2, axis=1) / (2 * sigma ** 2))[None, :]
+''',
         "forgets the 2: exp(-d^2 / sigma^2)": '''
 import numpy as np
 def rbf_features(X, centers, sigma):

@@ -313,6 +313,18 @@ def sigmoid_backward(dout, z):
 ''', ''),
         "exp derivative forgets the chain (no out.grad)":
             _value_with("self.grad += out.data * out.grad", "self.grad += out.data"),
+        "__truediv__ computes other / self": _value_with('''        return self * other ** -1
+''', '''        return other * self ** -1
+'''),
+        "__rtruediv__ computes self / other": _value_with('''        return self ** -1 * other
+''', '''        return self * (1.0 / other)
+'''),
+        "__neg__ returns a new Value with no link to self (no gradient flows)":
+            _value_with("        return self * -1", "        return Value(-self.data)"),
+        "__sub__ adds other instead of subtracting it":
+            _value_with("        return self + (-other)", "        return self + other"),
+        "tanh derivative forgets the chain (no out.grad)":
+            _value_with("self.grad += (1 - t * t) * out.grad", "self.grad += (1 - t * t)"),
     },
     "two_layer_net": {
         "forgets to divide the logit gradient by n": '''
@@ -381,6 +393,22 @@ def two_layer_net(X, y, params):
     dS /= n
     dZ1 = (dS @ W2.T) * (Z1 > 0)
     return float(loss), {"W1": X.T @ dZ1, "b1": dZ1.mean(0), "W2": H.T @ dS, "b2": dS.mean(0)}
+''',
+        "db = dout.mean(0) on the unscaled logit gradient (and no 1/n in dW)": '''
+import numpy as np
+def two_layer_net(X, y, params):
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    n = len(X)
+    Z1 = X @ W1 + b1
+    H = np.maximum(Z1, 0)
+    S = H @ W2 + b2
+    S = S - S.max(axis=1, keepdims=True)
+    P = np.exp(S) / np.exp(S).sum(axis=1, keepdims=True)
+    loss = -np.log(P[np.arange(n), y]).mean()
+    dout = P.copy()
+    dout[np.arange(n), y] -= 1
+    dZ1 = (dout @ W2.T) * (Z1 > 0)
+    return float(loss), {"W1": X.T @ dZ1, "b1": dZ1.mean(0), "W2": H.T @ dout, "b2": dout.mean(0)}
 ''',
         "ReLU mask Z1 >= 0 (passes the gradient at Z1 = 0)": '''
 import numpy as np

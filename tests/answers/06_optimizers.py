@@ -140,6 +140,12 @@ def adagrad_step(theta, grad, G, lr, eps=1e-10):
 ''',
     },
     "rmsprop_step": {
+        "drops beta * v: v = (1 - beta) * grad**2 (the average forgets the past)": '''
+import numpy as np
+def rmsprop_step(theta, grad, v, lr, beta=0.9, eps=1e-8):
+    v = (1 - beta) * grad ** 2
+    return theta - lr * grad / (np.sqrt(v) + eps), v
+''',
         "beta and 1 - beta swapped": '''
 import numpy as np
 def rmsprop_step(theta, grad, v, lr, beta=0.9, eps=1e-8):
@@ -173,6 +179,24 @@ def rmsprop_step(theta, grad, v, lr, beta=0.9, eps=1e-8):
 ''',
     },
     "adam_step": {
+        "ignores t: bias correction always for t = 1": '''
+import numpy as np
+def adam_step(theta, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1)
+    v_hat = v / (1 - beta2)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+''',
+        "drops beta2 * v: v = (1 - beta2) * grad**2": '''
+import numpy as np
+def adam_step(theta, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+''',
         "no bias correction": '''
 import numpy as np
 def adam_step(theta, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -237,6 +261,22 @@ def adam_step(theta, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 ''',
     },
     "adamw_step": {
+        "ignores t: bias correction always for t = 1": '''
+import numpy as np
+def adamw_step(theta, grad, m, v, t, lr, weight_decay=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
+    theta = theta * (1 - lr * weight_decay)
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return theta - lr * (m / (1 - beta1)) / (np.sqrt(v / (1 - beta2)) + eps), m, v
+''',
+        "drops beta1 * m: m = (1 - beta1) * grad": '''
+import numpy as np
+def adamw_step(theta, grad, m, v, t, lr, weight_decay=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
+    theta = theta * (1 - lr * weight_decay)
+    m = (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return theta - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+''',
         "L2 added to the gradient (Adam with weight decay, not decoupled)": '''
 import numpy as np
 def adamw_step(theta, grad, m, v, t, lr, weight_decay=0.01, beta1=0.9, beta2=0.999, eps=1e-8):

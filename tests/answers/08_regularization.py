@@ -454,6 +454,14 @@ def add_gaussian_noise(X, std, rng):
 ''',
     },
     "horizontal_flip": {
+        "flips the first image only (right for a batch of one)": '''
+def horizontal_flip(images):
+    return images[:1, :, ::-1].copy()
+''',
+        "also reverses the order of the images in the batch": '''
+def horizontal_flip(images):
+    return images[::-1, :, ::-1].copy()
+''',
         "vertical flip (reverses the rows, axis 1)": '''
 import numpy as np
 def horizontal_flip(images):

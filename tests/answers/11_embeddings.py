@@ -274,6 +274,15 @@ def skipgram_pairs(ids, window):
 ''',
     },
     "sgns_loss_and_grads": {
+        "du_o and dU_neg with the sign flipped (zero when v_c = 0)": '''
+import numpy as np
+def sgns_loss_and_grads(v_c, u_o, U_neg):
+    s_o, s_neg = u_o @ v_c, U_neg @ v_c
+    loss = np.logaddexp(0.0, -s_o) + np.logaddexp(0.0, s_neg).sum()
+    g_o = np.exp(-np.logaddexp(0.0, -s_o)) - 1.0
+    g_neg = np.exp(-np.logaddexp(0.0, -s_neg))
+    return float(loss), g_o * u_o + g_neg @ U_neg, -g_o * v_c, -np.outer(g_neg, v_c)
+''',
         "sigma(+score) for the negatives (wrong sign)": '''
 import numpy as np
 def sgns_loss_and_grads(v_c, u_o, U_neg):
@@ -409,6 +418,15 @@ def most_similar(word, E, word2id, id2word, k=5):
 ''',
     },
     "analogy": {
+        "excludes only b and c": '''
+import numpy as np
+def analogy(a, b, c, E, word2id, id2word):
+    target = E[word2id[b]] - E[word2id[a]] + E[word2id[c]]
+    sims = cosine_similarity(target, E)
+    sims[word2id[b]] = -np.inf
+    sims[word2id[c]] = -np.inf
+    return id2word[int(np.argmax(sims))]
+''',
         "does not exclude a, b and c": '''
 import numpy as np
 def analogy(a, b, c, E, word2id, id2word):

@@ -269,6 +269,21 @@ def saliency_map(model, x, target):
 ''',
     },
     "grad_cam": {
+        "divides by the largest value of the whole batch (right for one image only)": '''
+import torch
+def grad_cam(model, layer, x, target):
+    store = {}
+    handle = layer.register_forward_hook(lambda module, inputs, output: store.update(A=output))
+    try:
+        logits = model(x)
+    finally:
+        handle.remove()
+    A = store["A"]
+    grads, = torch.autograd.grad(logits.gather(1, target.view(-1, 1)).sum(), A)
+    cam = torch.relu((grads.mean(dim=(2, 3), keepdim=True) * A).sum(dim=1)).detach()
+    top = cam.max()
+    return cam / top if top > 0 else cam
+''',
         "no ReLU on the weighted sum": '''
 import torch
 def grad_cam(model, layer, x, target):
@@ -543,6 +558,14 @@ def squash(s):
 ''',
     },
     "euler_odeint": {
+        "always evaluates f at t = ts[0] (right for an f that ignores t)": '''
+import torch
+def euler_odeint(f, h0, ts):
+    states = [h0]
+    for k in range(len(ts) - 1):
+        states.append(states[-1] + (ts[k + 1] - ts[k]) * f(ts[0], states[-1]))
+    return torch.stack(states)
+''',
         "uses the first step size for every step": '''
 import torch
 def euler_odeint(f, h0, ts):
