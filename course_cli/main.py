@@ -74,7 +74,7 @@ def cmd_release(args):
 
     for path in release(args.modules):
         print(f"released {path.relative_to(ROOT)}")
-    solutions = ROOT / "tools" / "solutions.py"
+    solutions = ROOT / "tools" / "make_solutions.py"
     if solutions.is_file():  # the instructor's checkout: solutions/ follows source/
         import runpy
 

@@ -1,5 +1,5 @@
 """The instructor's solutions, one module per course module, generated from the source
-notebooks' answer cells by ``tools/solutions.py`` (never edited by hand).
+notebooks' answer cells by ``tools/make_solutions.py`` (never edited by hand).
 
 This package sits outside ``course/`` and ``autograder/`` on purpose: the grading sandbox
 binds only those two, so a graded answer cannot import a working solution. The

@@ -59,3 +59,24 @@ def _occurrences(text, sub):
     while k >= 0:
         yield k
         k = text.find(sub, k + 1)
+
+
+WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+COUNT = re.compile(r"\b(" + "|".join(WORDS) + r"|\d+)\s+(?:exercise cells|exercises|exercise)\b",
+                   re.I)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_the_number_of_exercises_the_prose_states_is_the_notebooks(module):
+    """"Fill in the nine exercise cells": the count is the number of answer cells."""
+    cells, nb = _markdown(module)
+    answers = sum(1 for c in nb.cells if c.cell_type == "code"
+                  and c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    for m in cells:
+        for hit in COUNT.finditer(" ".join(m.split())):
+            word = hit.group(1).lower()
+            stated = int(word) if word.isdigit() else WORDS[word]
+            assert stated == answers, (f"{module}: the prose says {hit.group(0)!r}, "
+                                       f"the notebook has {answers} answer cells")

@@ -105,13 +105,18 @@ def test_notebook_without_exercises(tmp_path):
 def test_validate_shows_every_failing_check_of_an_exercise(tmp_path):
     """A test cell that checks three things and fails two of them shows both, one line each,
     the known mistake named; the exercise is still one row (nbgrader's cell = exercise)."""
-    from tools import nbauthor as nba
+    import nbformat
+
+    def cell(source, grade_id, test):
+        meta = {"grade": test, "solution": not test, "locked": test, "grade_id": grade_id,
+                "schema_version": 3, **({"points": 1} if test else {})}
+        return nbformat.v4.new_code_cell(source.strip("\n"), metadata={"nbgrader": meta})
 
     path = tmp_path / "mine.ipynb"
-    nba.write(path, [
-        nba.answer("grads", "def grads(dout):\n    ### BEGIN SOLUTION\n    return dout.mean(0), dout.T\n"
-                            "    ### END SOLUTION"),
-        nba.tests("grads", """
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        cell("def grads(dout):\n    ### BEGIN SOLUTION\n    return dout.mean(0), dout.T\n"
+             "    ### END SOLUTION", "grads", False),
+        cell("""
 from course.checks import collect as _collect, expect as _expect
 
 with _collect():
@@ -126,8 +131,9 @@ with _collect():
 
 ### BEGIN HIDDEN TESTS
 ### END HIDDEN TESTS
-"""),
-    ])
+""", "test_grads", True),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}),
+        path)
     done = course("validate", path)
     assert done.returncode == 1, done.stderr
     out = done.stdout

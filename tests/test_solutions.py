@@ -1,5 +1,5 @@
 """The built-in solutions the visualizations fall back on are the source notebooks' own
-answer cells (``tools/solutions.py`` writes ``solutions/``), kept current, complete and
+answer cells (``tools/make_solutions.py`` writes ``solutions/``), kept current, complete and
 out of the grading sandbox's reach."""
 import ast
 import importlib
@@ -11,14 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tools import solutions as tool  # noqa: E402
+from tools import make_solutions as tool  # noqa: E402
 SLUGS = [tool.slug(m) for m in tool.modules()]
 
 
 def test_solutions_are_what_the_source_notebooks_give():
     stale = tool.stale()
     assert not stale, (f"solutions/ is out of date for {[str(p.relative_to(ROOT)) for p in stale]}: "
-                       f"run `python tools/solutions.py` (or `course release`)")
+                       f"run `python tools/make_solutions.py` (or `course release`)")
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -42,7 +42,7 @@ def test_the_light_modules_import_without_torch():
 def test_the_sandbox_does_not_bind_solutions_and_course_holds_none():
     from autograder import sandbox
 
-    command = sandbox.bwrap_command(["true"], ROOT / "workspace")
+    command = sandbox.bwrap_command(["true"])
     bound = {command[i + 1] for i, a in enumerate(command) if a in ("--ro-bind", "--bind")}
     assert str(ROOT / "course") in bound and str(ROOT / "solutions") not in bound
     assert not any(str(ROOT / "solutions").startswith(b.rstrip("/") + "/") for b in bound

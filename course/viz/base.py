@@ -50,7 +50,7 @@ def new_figure(width=6.0, height=4.0, dpi=80):
 def builtin(slug, name):
     """The instructor's solution ``name`` of the module whose visualizations are
     ``course/viz/<slug>.py``, from ``solutions/<slug>.py`` (generated from the source
-    notebook's answer cells by ``tools/solutions.py``), or ``None`` where that package
+    notebook's answer cells by ``tools/make_solutions.py``), or ``None`` where that package
     cannot be imported: the grading sandbox binds only ``course`` and ``autograder``,
     so graded code (and the pictures drawn while grading) never get a working solution.
     """

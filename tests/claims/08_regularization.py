@@ -3,9 +3,9 @@ from claims import Claim, Ref  # noqa: F401
 
 _TABLE = "rows = {}"
 # The overfitting explorer's network on its 30 circles, trained as the explorer trains it.
-_OF = ("(lambda M: (lambda r: float(r[{key!r}][-1]{minus}))(M.train_classifier("
+_OF = ("(lambda M: (lambda r: float(r[{key!r}][-1]{minus}))(M.train_regularized_net("
        "*M._explorer_data('circles', 30, 0)[:4], {width}, lam={lam}, epochs=200, every=5, seed=0)))"
-       "(__import__('course.viz.regularization', fromlist=['train_classifier']))")
+       "(__import__('course.viz.regularization', fromlist=['train_regularized_net']))")
 
 
 def _of(key, width=48, lam=1e-5, gap=False):

@@ -7,7 +7,7 @@ _NAIVE_INF = ("max(s / 100 for s in range({lo}, {hi}) "
 
 CLAIMS = [
     Claim("The running data set is scikit-learn's 1797 handwritten digits", 1797,
-          "len(X_all)", "X_all, y_all = digits01()", 0, "number of digits"),
+          "len(X_all)", "X_all, y_all = data.digits(layout=\"flat\")", 0, "number of digits"),
     Claim("(its error is about 26 % lower)", 26,
           f"100 * (1 - F.mse_loss(rec_te, Xte_t).item() / {_PCA8})", "hist = fit(ae, normal_tr", 8,
           "how much lower the autoencoder's test MSE is than PCA's with k = 8, in %"),

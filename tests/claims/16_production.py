@@ -4,7 +4,7 @@ The ONNX agreement and the latency comparison are generated sentences (display(M
 after the measurement), so they need no claim here; timings are machine-dependent."""
 from claims import Claim, Ref  # noqa: F401
 
-_TEACHER = "train_classifier(teacher, X_train, y_train, epochs=25"
+_TEACHER = "fit(teacher, X_train, y_train, epochs=25"
 _QTABLE = 'report["int8_acc"] = rows[1][2]'
 _PRUNE = "for sparsity in (0.5, 0.8, 0.9, 0.95):"
 _DISTIL = 'candidates = {"labels only": [], "distilled": []}'
