@@ -165,6 +165,8 @@ def run_job(action, root, db, module, student=None, timeout=1800, sandbox=False,
         # The sandbox's socket folders go in this job's folder, removed below even when
         # the job is killed.
         env["COURSE_SANDBOX_PARENT"] = tmp
+        env["TMPDIR"] = tmp  # and whatever else the job makes there (its kernels' scratch)
+        # (a socket folder that would be too long a path there goes to /tmp, listed in tmp)
         with open(Path(tmp) / "out", "w+b") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
@@ -191,8 +193,9 @@ def run_job(action, root, db, module, student=None, timeout=1800, sandbox=False,
 def _remove_cgroups(tmp):
     """The cgroups of kernels whose socket folders were in ``tmp`` (a killed job could
     not remove them itself): what is left in them is killed, and they go."""
-    from .sandbox import CGROUP_PREFIX, CGROUP_ROOT, remove_cgroups
+    from .sandbox import CGROUP_PREFIX, CGROUP_ROOT, remove_cgroups, remove_listed
 
+    remove_listed(tmp)
     names = [p.name for p in Path(tmp).glob(CGROUP_PREFIX + "*")]
     remove_cgroups([CGROUP_ROOT / c / n for n in names for c in ("memory", "pids")
                     if (CGROUP_ROOT / c / n).is_dir()])

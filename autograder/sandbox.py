@@ -249,6 +249,35 @@ def remove_stale(older_than=6 * 3600):
                 pass
 
 
+#: Socket folders a job made outside its own folder, one a line (see _socket_parent).
+MANIFEST = "course-sandboxes.txt"
+#: A Unix socket's path holds at most 107 bytes: the folder's path must leave room.
+MAX_SOCKET_DIR = 70
+
+
+def _socket_parent():
+    """Where a kernel's socket folder goes: the grading job's own folder, else the
+    temporary folder, else ``/tmp``: the first whose path is short enough for sockets."""
+    for place in (os.environ.get(PARENT_ENV), tempfile.gettempdir(), "/tmp"):
+        if place and os.path.isdir(place) and len(place) + 30 <= MAX_SOCKET_DIR:
+            return place
+    return None
+
+
+def remove_listed(job_folder):
+    """Remove the socket folders (and their cgroups) a killed job listed in its folder."""
+    try:
+        listed = Path(job_folder, MANIFEST).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return
+    for line in filter(None, listed):
+        folder = Path(line)
+        if folder.name.startswith(CGROUP_PREFIX) and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+            remove_cgroups([CGROUP_ROOT / c / folder.name for c in ("memory", "pids")
+                            if (CGROUP_ROOT / c / folder.name).is_dir()])
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels run inside ``bwrap_command``.
 
@@ -263,9 +292,12 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_pre_start_kernel(self, **kw):
         self._remove_sandbox()  # a restart: the last kernel's folder and cgroups go
-        parent = os.environ.get(PARENT_ENV)
-        parent = parent if parent and os.path.isdir(parent) else None
-        self._sandbox_dir = Path(tempfile.mkdtemp(prefix=CGROUP_PREFIX, dir=parent))
+        self._sandbox_dir = Path(tempfile.mkdtemp(prefix=CGROUP_PREFIX, dir=_socket_parent()))
+        job = os.environ.get(PARENT_ENV)
+        if job and os.path.isdir(job) and not str(self._sandbox_dir).startswith(job + os.sep):
+            # outside the job's folder: the job's parent removes what is listed here
+            with open(os.path.join(job, MANIFEST), "a", encoding="utf-8") as fh:
+                fh.write(f"{self._sandbox_dir}\n")
         self._cgroups = make_cgroups(self._sandbox_dir.name)
         self._sandbox_uid = KERNEL_UID_BASE + os.getpid() % 1_000_000
         self.transport = "ipc"

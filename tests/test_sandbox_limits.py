@@ -93,3 +93,35 @@ def test_forked_children_share_one_memory_budget(tmp_path, monkeypatch):
         assert any(code != 0 for code in codes), text
     else:  # the memory limit ended the kernel itself
         assert errors and "kernel died" in str(errors[0].get("evalue", "")), (text, errors)
+
+
+def test_a_job_killed_at_its_time_limit_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A grading job killed while its kernel runs a cell: its sandbox's socket folder (in
+    the job's own folder) and its cgroups go all the same."""
+    import autograder.pipeline as pipeline
+    from autograder.config import sqlite_url
+    from autograder.sandbox import CGROUP_PREFIX, CGROUP_ROOT
+    from test_grading import student_notebook
+
+    module = "01_perceptron"
+    host_tmp = tmp_path / "host-tmp"
+    host_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(host_tmp))
+    monkeypatch.setenv("TMPDIR", str(host_tmp))
+    monkeypatch.setattr(pipeline, "FIXED_SECONDS", 20)  # the job is killed mid-cell
+    nb = student_notebook(module, extra={"perceptron_predict": "import time\ntime.sleep(1000)"})
+    path = tmp_path / "subs" / "slow" / module / f"{module}.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    groups = lambda: {p.name for c in ("memory", "pids") if (CGROUP_ROOT / c).is_dir()  # noqa: E731
+                      for p in (CGROUP_ROOT / c).glob(CGROUP_PREFIX + "*")}
+    before = groups()
+    rows = pipeline.grade_notebooks(module, {"slow": path}, tmp_path / "course",
+                                    sqlite_url(tmp_path / "gradebook.db"), sandbox=True,
+                                    cell_timeout=600, base=tmp_path / "subs",
+                                    submission_timeout=30)
+    assert rows[0]["status"] == "error" and "longer than" in rows[0]["message"], rows[0]
+    left = [str(p.relative_to(host_tmp)) for p in host_tmp.rglob("*")
+            if not p.name.startswith("course-kernels-")]
+    assert not [n for n in left if "course-" in n], left
+    assert not (groups() - before), groups() - before
