@@ -24,6 +24,7 @@ Every step is nbgrader's own exchange (ExchangeFactory: ReleaseAssignment,
 FetchAssignment, Submit, Collect, ReleaseFeedback, FetchFeedback) run with the
 course's configuration; a step nbgrader refuses raises ``CourseError`` with its reason.
 """
+import functools
 import logging
 import re
 import shutil
@@ -55,6 +56,58 @@ def check_student(student):
     return student
 
 
+def safe_copytree(src, dest, ignore=None, log=log):
+    """Copy a student's folder: plain files and folders only. A symbolic link (to the
+    instructor's source/, another student's work, a host file) or anything else that is
+    not a regular file or folder (a FIFO would block the copy) is skipped, with a logged
+    reason; ``src`` itself must be a plain folder."""
+    import os
+    import stat
+
+    def skip(folder, names):
+        left = set(ignore(folder, names)) if ignore else set()
+        for name in names:
+            mode = os.lstat(os.path.join(folder, name)).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                what = "a symbolic link" if stat.S_ISLNK(mode) else "not a plain file"
+                log.warning(f"skipped {os.path.join(folder, name)}: {what} (a submission "
+                            f"holds plain files and folders only)")
+                left.add(name)
+        return left
+
+    mode = os.lstat(src).st_mode
+    if not stat.S_ISDIR(mode):
+        log.warning(f"skipped {src}: not a plain folder (a symbolic link?)")
+        return False
+    shutil.copytree(src, dest, symlinks=True, ignore=skip)
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _safe_collect_class():
+    from nbgrader.exchange.default.collect import ExchangeCollect
+    from nbgrader.utils import ignore_patterns
+
+    class SafeCollect(ExchangeCollect):
+        """nbgrader's collect that never follows or copies a link in the inbound folder."""
+
+        def do_copy(self, src, dest, log=None):
+            import os
+
+            if os.path.islink(src) or not os.path.isdir(src):
+                self.log.warning(f"skipped {src}: not a plain folder (a symbolic link?)")
+                return
+            size = self.get_size(src)
+            if size > 1000 * self.coursedir.max_dir_size:
+                raise RuntimeError(f"Directory size is too big. Size is {size}, maximum size "
+                                   f"is {1000 * self.coursedir.max_dir_size}")
+            safe_copytree(src, dest, ignore=ignore_patterns(
+                exclude=self.coursedir.ignore, include=self.coursedir.include,
+                max_file_size=self.coursedir.max_file_size, log=self.log), log=self.log)
+
+    return SafeCollect
+
+
 def _config(course_dir, home=None, exchange_root=None):
     course_dir = Path(course_dir).resolve()
     config = make_config(course_dir, sqlite_url(course_dir / "gradebook.db"))
@@ -70,6 +123,7 @@ def _config(course_dir, home=None, exchange_root=None):
         # One machine account serves every student of a course-local exchange: the owner
         # of a submission says nothing about who handed it in.
         config.ExchangeCollect.check_owner = False
+        config.ExchangeFactory.collect = "autograder.exchange.SafeCollect"
     config.ExchangeCollect.update = True
     config.ExchangeReleaseAssignment.force = True
     config.ExchangeFetchAssignment.replace_missing_files = True
@@ -158,9 +212,10 @@ def return_feedback(module, course_dir, graded_out, exchange_root=None):
     for folder in sorted((course_dir / "submitted").glob(f"*/{module}")):
         student = folder.parent.name
         html = Path(graded_out) / "feedback" / student / f"{module}.html"
-        if not (html.is_file() and (folder / "timestamp.txt").is_file()
-                and (folder / "submission_secret.txt").is_file()):
-            continue  # not graded, or not handed in through the exchange
+        wanted = [html, folder / "timestamp.txt", folder / "submission_secret.txt"]
+        if folder.is_symlink() or folder.parent.is_symlink() \
+                or not all(p.is_file() and not p.is_symlink() for p in wanted):
+            continue  # not graded, not handed in through the exchange, or a link: never followed
         dest = course_dir / "feedback" / student / module
         dest.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(html, dest / f"{module}.html")
@@ -202,3 +257,9 @@ def fetch_feedback(module, course_dir, home, student=None, exchange_root=None):
     dest = Path(exchange.dest_path)
     return [dest / timestamp / f"{notebook}.html"
             for notebook, timestamp, _ in exchange.feedback_files]
+
+
+def __getattr__(name):  # ``autograder.exchange.SafeCollect`` for nbgrader's ExchangeFactory
+    if name == "SafeCollect":
+        return _safe_collect_class()
+    raise AttributeError(name)

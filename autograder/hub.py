@@ -35,11 +35,10 @@ import pwd
 import stat
 from pathlib import Path
 
-from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
 
 from . import CourseError
-from .exchange import COURSE_ID, check_student
+from .exchange import COURSE_ID, _safe_collect_class, check_student
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Parts of the course checkout that hold answers: staff only.
@@ -105,13 +104,13 @@ SERVER_CONFIG = {"ServerApp": {
 }}
 
 
-class OwnedCollect(ExchangeCollect):
+class OwnedCollect(_safe_collect_class()):
     """nbgrader's collect of each student's newest submission that their own account
     handed in; a submission filed under a name its owner does not have is skipped."""
 
     def _owner(self, record):
         try:
-            uid = os.stat(os.path.join(self.inbound_path, record["filename"])).st_uid
+            uid = os.lstat(os.path.join(self.inbound_path, record["filename"])).st_uid
             return pwd.getpwuid(uid).pw_name
         except (KeyError, OSError):
             return None

@@ -25,7 +25,7 @@ from .config import ensure_env_bin_on_path, extra, make_config
 ACTIONS = ("generate", "autograde", "feedback", "grade")
 #: Seconds a grading job may take beyond the notebook's own time (starting nbgrader,
 #: checking the submission, kernel starts, feedback).
-FIXED_SECONDS = 300
+FIXED_SECONDS = 180
 #: What the caller reads of a job's result file and of its output.
 MAX_RESULT_BYTES = 5_000_000
 TAIL_BYTES = 8192
@@ -40,7 +40,15 @@ def run_here(action, root, db, module, student=None, sandbox=False, cell_timeout
     ensure_env_bin_on_path()
     config = make_config(root, db, sandbox=sandbox)
     if action == "feedback":
-        config = extra(config, HTMLExporter={"template_name": "feedback"})
+        from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+        from nbgrader.preprocessors import GetGrades
+
+        from .preprocessors import FeedbackView
+
+        # The feedback shows no hidden test and runs none of the learner's markup.
+        config = extra(config, HTMLExporter={"template_name": "feedback", "sanitize_html": True},
+                       GenerateFeedback={"preprocessors": [GetGrades, FeedbackView,
+                                                           CSSHTMLHeaderPreprocessor]})
     if cell_timeout:
         config = extra(config, Execute={"timeout": int(cell_timeout)})
     if total_timeout:
@@ -154,6 +162,11 @@ def run_job(action, root, db, module, student=None, timeout=1800, sandbox=False,
         # takes tens of seconds. An explicit OMP_NUM_THREADS is respected.
         env = dict(os.environ)
         env.setdefault("OMP_NUM_THREADS", "1")
+        # The sandbox's socket folders go in this job's folder, removed below even when
+        # the job is killed.
+        env["COURSE_SANDBOX_PARENT"] = tmp
+        env["TMPDIR"] = tmp  # and whatever else the job makes there (its kernels' scratch)
+        # (a socket folder that would be too long a path there goes to /tmp, listed in tmp)
         with open(Path(tmp) / "out", "w+b") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
@@ -165,6 +178,8 @@ def run_job(action, root, db, module, student=None, timeout=1800, sandbox=False,
                         "log": ""}
             finally:
                 _kill_group(proc)  # nothing it started outlives it
+                if sandbox:
+                    _remove_cgroups(tmp)
             tail = _tail(out)
         try:
             with open(result_file, "rb") as fh:
@@ -173,6 +188,17 @@ def run_job(action, root, db, module, student=None, timeout=1800, sandbox=False,
             lines = [ln for ln in tail.strip().splitlines() if ln.strip()]
             last = lines[-1][:200] if lines else f"exit status {proc.returncode}"
             return {"success": False, "error": f"{action} process died: {last}", "log": tail}
+
+
+def _remove_cgroups(tmp):
+    """The cgroups of kernels whose socket folders were in ``tmp`` (a killed job could
+    not remove them itself): what is left in them is killed, and they go."""
+    from .sandbox import CGROUP_PREFIX, CGROUP_ROOT, remove_cgroups, remove_listed
+
+    remove_listed(tmp)
+    names = [p.name for p in Path(tmp).glob(CGROUP_PREFIX + "*")]
+    remove_cgroups([CGROUP_ROOT / c / n for n in names for c in ("memory", "pids")
+                    if (CGROUP_ROOT / c / n).is_dir()])
 
 
 def _kill_group(proc):

@@ -235,6 +235,22 @@ def prepare_submission(nb, release_nb, names=None):
              and (nbgrader_meta(c).get("grade") or nbgrader_meta(c).get("locked"))}
     kinds = {nbgrader_meta(c).get("grade_id"): c.get("cell_type") for c in release_nb.cells
              if isinstance(nbgrader_meta(c).get("grade_id"), str)}
+    # A grade id the course issued names one cell: where several cells carry it (a copied
+    # cell, or a disguise placed before the real one), the last keeps it, as nbgrader's
+    # own de-duplication does, and the others are graded as cells of the learner's own.
+    last = {}
+    for i, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        if isinstance(gid, str) and gid in kinds:
+            last[gid] = i
+    reused = {}
+    for i, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        if isinstance(gid, str) and gid in kinds and last[gid] != i:
+            cell.metadata.pop("nbgrader")
+            reused.setdefault(gid, (i, last[gid]))
     for i, cell in enumerate(nb.cells):  # nbgrader metadata with an id the course never gave out is a disguise
         gid = cell.get("metadata", {}).get("nbgrader", {})
         gid = gid.get("grade_id") if isinstance(gid, dict) else None
@@ -256,6 +272,11 @@ def prepare_submission(nb, release_nb, names=None):
             return meta["grade_id"]
         return None
 
+    for gid, (first, kept) in reused.items():
+        owner = exercise_of(gid)
+        refused.setdefault(owner, f"note: cell {first + 1} reused the grade id {gid!r}, which the "
+                                  f"course issued for one cell (cell {kept + 1} keeps it); it was "
+                                  f"graded as a cell of your own")
     order = [instructors(c) for c in nb.cells]
     harmed = names.harmed(order)
     answers = [i for i, c in enumerate(nb.cells) if is_answer_cell(c)]

@@ -225,8 +225,27 @@ def _clean(row):
     return row
 
 
+def submission_seconds(cell_timeout=None, submission_timeout=None):
+    """The time one submission's notebook may take in all, every kernel restart included:
+    ``submission_timeout``, else ``$COURSE_SUBMISSION_SECONDS``, else the larger of three
+    cell limits and 300 s. (A grading job gets ``nbgrader_jobs.FIXED_SECONDS`` more, for
+    nbgrader, the checks and the feedback.) A student holds a worker no longer than that,
+    however many cells their notebook has."""
+    if submission_timeout is None and os.environ.get("COURSE_SUBMISSION_SECONDS"):
+        try:
+            submission_timeout = int(os.environ["COURSE_SUBMISSION_SECONDS"])
+        except ValueError:
+            raise CourseError("COURSE_SUBMISSION_SECONDS must be a whole number of seconds") \
+                from None
+    if submission_timeout is not None:
+        if submission_timeout < 1:
+            raise CourseError("--submission-timeout must be at least 1 second")
+        return int(submission_timeout)
+    return max(int(cell_timeout or 90) * 3, 300)
+
+
 def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, progress=None,
-                    sandbox=False, cell_timeout=None, base=None):
+                    sandbox=False, cell_timeout=None, base=None, submission_timeout=None):
     """Autograde ``{student: notebook path, None (missing) or a reason (invalid)}`` for
     ``module``.
 
@@ -238,6 +257,9 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
     grading finishes. Below ``base`` (the submissions folder), the job follows no
     symbolic link on its way to a notebook.
     """
+    from .sandbox import remove_stale
+
+    remove_stale()  # what a grader killed long ago left behind
     root = Path(root)
     _prepare_course(root, module)
     source_nb = read_notebook(source_notebook(module))
@@ -245,10 +267,7 @@ def grade_notebooks(module, notebooks, root, db, jobs=1, feedback_dir=None, prog
     result = run_job("generate", root, db, module)
     if not result.get("success"):
         raise CourseError(f"nbgrader could not prepare {module}: {_last_line(result)}")
-    per_cell = int(cell_timeout or 90)
-    code_cells = sum(1 for c in read_notebook(RELEASE / module / f"{module}.ipynb").cells
-                     if c.get("cell_type") == "code") + 1
-    total_timeout = per_cell * code_cells + 60  # the notebook's own time, restarts included
+    total_timeout = submission_seconds(cell_timeout, submission_timeout)
 
     rows, to_grade = {}, []
     for student, path in notebooks.items():
@@ -318,7 +337,7 @@ def _sandbox_choice(sandbox):
 
 
 def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True,
-          cell_timeout=None):
+          cell_timeout=None, submission_timeout=None):
     """Grade a class: ``submissions/<student>/<module>/*.ipynb`` -> ``out/grades.csv``,
     ``out/feedback/<student>/<module>.html`` and the gradebook. Kernels run in the
     sandbox unless ``sandbox`` is False."""
@@ -336,6 +355,7 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
         raise CourseError("--jobs must be at least 1")
     if cell_timeout is not None and cell_timeout < 1:
         raise CourseError("--cell-timeout must be at least 1 second")
+    submission_seconds(cell_timeout, submission_timeout)  # a bad limit fails before any work
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CourseError(f"{out}: exists and is not a folder")
@@ -345,7 +365,8 @@ def grade(module, submissions, out, jobs=1, db=None, progress=None, sandbox=True
     notebooks = {s: _pick_notebook(submissions / s / module, module) for s in students}
     rows = grade_notebooks(module, notebooks, out / "nbgrader", db, jobs=jobs,
                            feedback_dir=out / "feedback", progress=progress, sandbox=sandbox,
-                           cell_timeout=cell_timeout, base=submissions)
+                           cell_timeout=cell_timeout, base=submissions,
+                           submission_timeout=submission_timeout)
     write_csv(out / "grades.csv", rows)
     return rows
 
@@ -374,13 +395,27 @@ def submit(path, out=None):
     return rows, target
 
 
+#: A cell a spreadsheet reads as a formula starts with one of these (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """``value`` as a CSV field no spreadsheet runs: text starting like a formula gets a
+    leading ``'`` (OWASP's advice); numbers are written as numbers."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def write_csv(path, rows):
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for row in map(_clean, rows):
-            writer.writerow({k: (f"{row[k]:g}" if isinstance(row.get(k), float) else row.get(k, ""))
-                             for k in CSV_COLUMNS})
+            writer.writerow({k: csv_text(row.get(k, "")) for k in CSV_COLUMNS})
 
 
 def workspace(target=None):

@@ -370,8 +370,12 @@ def check_source(source, where="cell", names=None, harmed=None):
 def _check_source(source, where, names, harmed):
     try:
         tree = ast.parse(_python_source(source))
-    except SyntaxError:
-        return None  # it cannot run at all: the tests fail it on their own
+    except (SyntaxError, ValueError) as exc:
+        # What is checked must be exactly what runs: a cell that is not Python after
+        # IPython's own expansion is one IPython may still run (its prefilter turns a
+        # one-line ``run x.py`` into a magic), so it is refused, never let through.
+        raise Violation(f"{where}, line {exc.lineno or '?'}: is not valid Python "
+                        f"({getattr(exc, 'msg', exc)}); the grader runs only code it can check") from None
     top_level = {id(stmt) for stmt in tree.body}
     literal_calls = set()  # getattr(x, "name") with a harmless literal name is plain x.name
     for node in ast.walk(tree):

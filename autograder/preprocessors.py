@@ -75,8 +75,17 @@ class GuardedExecute(_Execute):
     sandbox = _Bool(False, help="Run the kernel inside bubblewrap (autograder.sandbox).").tag(
         config=True)
 
+    #: IPython options every grading kernel starts with: no automagic (a one-line cell
+    #: ``run x.py`` would become a magic after the policy checked it) and no autocall, so
+    #: the kernel runs exactly the Python the policy checked.
+    KERNEL_ARGUMENTS = ("--InteractiveShell.automagic=False", "--InteractiveShell.autocall=0")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Widget state would be saved in the graded notebook, uncapped: grading needs none.
+        self.store_widget_state = False
+        self.extra_arguments = list(self.extra_arguments) + [
+            a for a in self.KERNEL_ARGUMENTS if a not in self.extra_arguments]
         if self.sandbox:  # configured, however nbgrader made this preprocessor
             from .sandbox import SandboxedKernelManager
 
@@ -230,33 +239,136 @@ class GuardedExecute(_Execute):
             "error", ename="GradingIntegrityError", evalue=why,
             traceback=[f"GradingIntegrityError: {why}"]))
 
-    def output(self, outs, msg, display_id, cell_index):
+    #: What one error (name, message and traceback together) may hold.
+    max_error_chars = _Integer(20_000, help="Characters one error output may keep.").tag(
+        config=True)
+
+    def _cap_error(self, msg, room):
+        """The error message cut to ``room`` characters (an error always stays: it is
+        what fails the cell), keeping the start of the message and the last lines of the
+        traceback."""
+        content = dict(msg.get("content", {}))
+        room = max(1_000, min(int(room), self.max_error_chars))
+        ename = str(content.get("ename", ""))[:200]
+        evalue = str(content.get("evalue", ""))
+        if len(evalue) > room // 2:
+            evalue = evalue[:room // 2] + f" [... {len(evalue) - room // 2:,} characters cut]"
+        lines, left = [], room - len(evalue)
+        for line in reversed([str(t) for t in content.get("traceback", []) or []]):
+            line = line if len(line) <= 2_000 else line[:2_000] + " [... cut]"
+            if len(line) > left:
+                lines.append("[... traceback cut]")
+                break
+            lines.append(line)
+            left -= len(line)
+        content.update(ename=ename, evalue=evalue, traceback=lines[::-1])
+        return {**msg, "content": content}
+
+    def process_message(self, msg, cell, cell_index):
         """Keep at most ``max_output_bytes`` of a cell's output and
-        ``max_total_output_bytes`` of the notebook's (what is dropped is not counted); the
-        guard's markers always get through (without the text around them), so a flood of
-        output cannot make a test cell look as if it had not run to its end."""
-        kind = msg["msg_type"]
-        if kind in ("stream", "execute_result", "display_data", "error"):
-            size = len(str(msg.get("content", "")))
+        ``max_total_output_bytes`` of the notebook's (what is dropped is not counted), for
+        every kind of output: streams, results, display data and their updates (which
+        nbclient applies to earlier outputs before anything else sees them). An error
+        always stays, cut to ``max_error_chars`` (what is left of the budgets, at least
+        1,000). The guard's markers always get through (without the text around them), so
+        a flood of output cannot make a test cell look as if it had not run to its end."""
+        kind = msg.get("msg_type")
+        if kind not in ("stream", "execute_result", "display_data", "update_display_data",
+                        "error"):
+            return super().process_message(msg, cell, cell_index)
+        if kind == "error":
             kept = self._output_sizes.get(cell_index, 0)
-            cell_full = kept + size > self.max_output_bytes
-            notebook_full = self._total_output + size > self.max_total_output_bytes
-            if kind != "error" and (cell_full or notebook_full):
-                if cell_full and not self._cut.get(cell_index):
-                    self._cut[cell_index] = True
-                    # display data, not a stream: nbgrader's LimitOutput drops streams
-                    # past its line limit, and would drop the notice with them.
-                    outs.append(_nbformat.v4.new_output(
-                        "display_data", data={"text/plain": (
-                            f"[output cut: this cell printed more than "
-                            f"{self.max_output_bytes:,} characters]")}))
-                markers = _MARKER.findall(str(msg.get("content", {}).get("text", ""))) \
-                    if kind == "stream" else []
-                if markers:
-                    outs.append(_nbformat.v4.new_output(
-                        "stream", name="stdout",
-                        text="".join(f"\n[course-guard {m}]" for m in markers[-4:])))
-                return None
-            self._output_sizes[cell_index] = kept + size
-            self._total_output += size
-        return super().output(outs, msg, display_id, cell_index)
+            room = min(self.max_output_bytes - kept, self.max_total_output_bytes
+                       - self._total_output)
+            msg = self._cap_error(msg, room)
+        size = len(str(msg.get("content", "")))
+        transient = msg.get("content", {}).get("transient") or {}
+        display_id = transient.get("display_id") if isinstance(transient, dict) else None
+        if display_id:  # nbclient copies it into every output shown with that id
+            shown = sum(len(v) for v in self._display_id_map.get(display_id, {}).values())
+            size *= shown + (kind != "update_display_data")
+        kept = self._output_sizes.get(cell_index, 0)
+        cell_full = kept + size > self.max_output_bytes
+        notebook_full = self._total_output + size > self.max_total_output_bytes
+        if kind != "error" and (cell_full or notebook_full):
+            outs = cell.outputs
+            if not self._cut.get(cell_index):
+                self._cut[cell_index] = True
+                # display data, not a stream: nbgrader's LimitOutput drops streams
+                # past its line limit, and would drop the notice with them.
+                what = (f"this cell printed more than {self.max_output_bytes:,} characters"
+                        if cell_full else f"the notebook printed more than "
+                                          f"{self.max_total_output_bytes:,} characters")
+                outs.append(_nbformat.v4.new_output(
+                    "display_data", data={"text/plain": f"[output cut: {what}]"}))
+            markers = _MARKER.findall(str(msg.get("content", {}).get("text", ""))) \
+                if kind == "stream" else []
+            if markers:
+                outs.append(_nbformat.v4.new_output(
+                    "stream", name="stdout",
+                    text="".join(f"\n[course-guard {m}]" for m in markers[-4:])))
+            return None
+        self._output_sizes[cell_index] = kept + size
+        self._total_output += size
+        return super().process_message(msg, cell, cell_index)
+
+
+# -- the feedback -----------------------------------------------------------------
+import html as _html
+
+#: Output kinds the feedback shows; everything else a notebook displays (HTML, SVG,
+#: JavaScript, markdown, LaTeX, widgets) is learner-controlled markup and is left out.
+SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_NOTE = "# (hidden tests: their code is not shown in feedback)"
+
+
+class FeedbackView(NbGraderPreprocessor):
+    """What a learner's feedback may show, made from the autograded notebook before
+    nbgrader renders it (``GenerateFeedback``; the autograded notebook is untouched):
+
+    - each test cell shows its visible part only (what precedes ``### BEGIN HIDDEN
+      TESTS``, or a one-line note), and its errors their name and message without a
+      traceback (a traceback quotes the lines it passed through, hidden ones included);
+    - no learner markup runs in the page: outputs keep text, PNG and JPEG only (HTML,
+      SVG, JavaScript, markdown and LaTeX outputs become a one-line note), and markdown
+      cells are rendered with every ``<`` escaped, so they hold no raw HTML.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.get("cell_type") == "markdown":
+            cell.source = cell.source.replace("&", "&amp;").replace("<", "&lt;")
+            cell.pop("attachments", None)
+            return cell, resources
+        if cell.get("cell_type") == "raw":
+            cell.source = _html.escape(cell.source)
+            cell.metadata.pop("format", None)
+            cell.metadata.pop("raw_mimetype", None)
+            return cell, resources
+        if cell.get("cell_type") != "code":
+            return cell, resources
+        test = _is_test_cell(cell)
+        if test:
+            visible = cell.source.split(HIDDEN_BEGIN)[0].rstrip()
+            cell.source = f"{visible}\n{HIDDEN_NOTE}" if HIDDEN_BEGIN in cell.source else visible
+        outputs = []
+        for out in cell.get("outputs", []):
+            kind = out.get("output_type")
+            if kind == "error" and test:
+                out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+            if kind in ("display_data", "execute_result"):
+                data = out.get("data", {})
+                kept = {k: v for k, v in data.items() if k in SAFE_MIME}
+                dropped = sorted(set(data) - set(kept))
+                if dropped and "text/plain" not in kept:
+                    kept["text/plain"] = f"[not shown in feedback: {', '.join(dropped)[:200]}]"
+                out["data"] = kept
+                out["metadata"] = {}
+            outputs.append(out)
+        cell["outputs"] = outputs
+        cell.get("metadata", {}).pop("widgets", None)
+        return cell, resources
+
+    def preprocess(self, nb, resources):
+        nb.metadata.pop("widgets", None)
+        return super().preprocess(nb, resources)

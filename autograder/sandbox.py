@@ -53,6 +53,10 @@ ENV_ALLOWED = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING", "OMP_NUM_THREADS", "
                "OPENBLAS_NUM_THREADS", "COURSE_DEVICE", "MPLBACKEND", "PYTHONHASHSEED", "TZ")
 
 
+#: Processes and threads of a kernel's user where no cgroup bounds the sandbox's memory.
+FALLBACK_PROCESSES = 48
+
+
 def memory_limit_bytes():
     return int(os.environ.get("COURSE_SANDBOX_MEMORY_MB", "4096")) * 1024 * 1024
 
@@ -102,7 +106,8 @@ def kernel_env(extra=None):
     return env
 
 
-def bwrap_command(command, private_dirs=(), readable_files=(), env=None, uid=None):
+def bwrap_command(command, private_dirs=(), readable_files=(), env=None, uid=None,
+                  cgroups=False):
     """``command`` wrapped in bubblewrap: see the module's docstring."""
     limits = budget()
     root = os.geteuid() == 0
@@ -137,16 +142,163 @@ def bwrap_command(command, private_dirs=(), readable_files=(), env=None, uid=Non
         uid = int(uid if uid is not None else KERNEL_UID_BASE)
         drop = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                 "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    # In cgroups the whole sandbox shares the budget and the process limit; without them
+    # the limits are per process, and the kernel's dedicated user (root only) may run few
+    # processes, which bounds what forking multiplies (ARCHITECTURE.md).
+    nproc = process_limit() if cgroups or not root else min(process_limit(), FALLBACK_PROCESSES)
     prlimit = ["prlimit", f"--data={limits['data']}", f"--fsize={limits['tmp']}", "--core=0",
-               f"--nproc={process_limit()}", "--"]
+               f"--nproc={nproc}", "--"]
     return args + ["--"] + drop + prlimit + list(command)
 
 
+#: The grading job's own folder (``nbgrader_jobs.run_job`` sets it): kernels' socket
+#: folders live in it, so they go with it even when the job is killed at its time limit.
+PARENT_ENV = "COURSE_SANDBOX_PARENT"
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+CGROUP_PREFIX = "course-sandbox-"
+
+
+def cgroups_available():
+    """True where this process can make cgroup v1 ``memory`` and ``pids`` groups (root,
+    with the controllers mounted writable, as in CI)."""
+    if os.geteuid() != 0:
+        return False
+    return all((CGROUP_ROOT / c / f).is_file() and os.access(CGROUP_ROOT / c, os.W_OK)
+               for c, f in (("memory", "memory.limit_in_bytes"), ("pids", "cgroup.procs")))
+
+
+def make_cgroups(name):
+    """Memory and pids cgroups for one kernel: the whole sandbox (every process it forks,
+    and the pages of its tmpfs) shares one memory budget and one process limit. Returns
+    their folders, or [] where cgroups cannot be made here."""
+    if not cgroups_available():
+        return []
+    made = []
+    try:
+        for controller, settings in (
+                ("memory", {"memory.limit_in_bytes": memory_limit_bytes(),
+                            "memory.swappiness": 0}),
+                ("pids", {"pids.max": process_limit()})):
+            folder = CGROUP_ROOT / controller / name
+            folder.mkdir()
+            made.append(folder)
+            for key, value in settings.items():
+                try:
+                    (folder / key).write_text(str(value))
+                except OSError:
+                    if key != "memory.swappiness":  # not settable in every kernel
+                        raise
+            if controller == "memory" and (folder / "memory.memsw.limit_in_bytes").is_file():
+                try:  # swap counts too, where the kernel accounts it
+                    (folder / "memory.memsw.limit_in_bytes").write_text(str(memory_limit_bytes()))
+                except OSError:
+                    pass
+    except OSError:
+        remove_cgroups(made)
+        return []
+    return made
+
+
+def remove_cgroups(folders):
+    """Kill what is left in the kernel's cgroups and remove them."""
+    import signal
+    import time
+
+    for folder in folders:
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
+            except OSError:
+                break
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def remove_stale(older_than=6 * 3600):
+    """Remove kernels' cgroups (empty ones) and socket folders that a killed grader left
+    behind more than ``older_than`` seconds ago."""
+    import time
+
+    now = time.time()
+    places = [Path(tempfile.gettempdir())]
+    places += [CGROUP_ROOT / c for c in ("memory", "pids")] if cgroups_available() else []
+    for place in places:
+        try:
+            found = list(place.glob(CGROUP_PREFIX + "*"))
+        except OSError:
+            continue
+        for folder in found:
+            try:
+                if now - folder.stat().st_mtime < older_than:
+                    continue
+                if str(place).startswith(str(CGROUP_ROOT)):
+                    folder.rmdir()  # only an empty cgroup can be removed
+                elif folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                pass
+
+
+#: Socket folders a job made outside its own folder, one a line (see _socket_parent).
+MANIFEST = "course-sandboxes.txt"
+#: A Unix socket's path holds at most 107 bytes: the folder's path must leave room.
+MAX_SOCKET_DIR = 70
+
+
+def _socket_parent():
+    """Where a kernel's socket folder goes: the grading job's own folder, else the
+    temporary folder, else ``/tmp``: the first whose path is short enough for sockets."""
+    for place in (os.environ.get(PARENT_ENV), tempfile.gettempdir(), "/tmp"):
+        if place and os.path.isdir(place) and len(place) + 30 <= MAX_SOCKET_DIR:
+            return place
+    return None
+
+
+def remove_listed(job_folder):
+    """Remove the socket folders (and their cgroups) a killed job listed in its folder."""
+    try:
+        listed = Path(job_folder, MANIFEST).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return
+    for line in filter(None, listed):
+        folder = Path(line)
+        if folder.name.startswith(CGROUP_PREFIX) and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
+            remove_cgroups([CGROUP_ROOT / c / folder.name for c in ("memory", "pids")
+                            if (CGROUP_ROOT / c / folder.name).is_dir()])
+
+
 class SandboxedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernels run inside ``bwrap_command``."""
+    """A kernel manager whose kernels run inside ``bwrap_command``.
+
+    Everything the sandbox needs happens in the manager's own start (used by every
+    path: nbclient's sync and async set-ups, restarts): the socket folder is made
+    (inside the grading job's folder) and given to the kernel's user, the kernel is put
+    in its cgroups, and once its sockets exist the folder is locked (owned by root,
+    read-only) before any cell runs."""
+
+    _sandbox_dir = None
+    _cgroups = ()
 
     async def _async_pre_start_kernel(self, **kw):
-        self._sandbox_dir = Path(tempfile.mkdtemp(prefix="course-sandbox-"))
+        self._remove_sandbox()  # a restart: the last kernel's folder and cgroups go
+        self._sandbox_dir = Path(tempfile.mkdtemp(prefix=CGROUP_PREFIX, dir=_socket_parent()))
+        job = os.environ.get(PARENT_ENV)
+        if job and os.path.isdir(job) and not str(self._sandbox_dir).startswith(job + os.sep):
+            # outside the job's folder: the job's parent removes what is listed here
+            with open(os.path.join(job, MANIFEST), "a", encoding="utf-8") as fh:
+                fh.write(f"{self._sandbox_dir}\n")
+        self._cgroups = make_cgroups(self._sandbox_dir.name)
         self._sandbox_uid = KERNEL_UID_BASE + os.getpid() % 1_000_000
         self.transport = "ipc"
         self.ip = str(self._sandbox_dir / "k")
@@ -167,19 +319,56 @@ class SandboxedKernelManager(AsyncKernelManager):
         return self._wrap(cmd), kw
 
     def _wrap(self, cmd):
-        return bwrap_command(cmd, private_dirs=[self._sandbox_dir],
-                             readable_files=[self.connection_file], env=self._kernel_env,
-                             uid=self._sandbox_uid)
+        wrapped = bwrap_command(cmd, private_dirs=[self._sandbox_dir],
+                                readable_files=[self.connection_file], env=self._kernel_env,
+                                uid=self._sandbox_uid, cgroups=bool(self._cgroups))
+        if self._cgroups:  # bwrap and all it starts are in the kernel's cgroups from the start
+            enter = " && ".join(f'echo $$ > "{f}/cgroup.procs"' for f in self._cgroups)
+            wrapped = ["/bin/sh", "-c", f'{enter} && exec "$@"', "course-sandbox"] + wrapped
+        return wrapped
+
+    async def _async_post_start_kernel(self, **kw):
+        # jupyter_client's start (every alias of it: AsyncKernelManager.start_kernel is the
+        # base class's function, so an override of start itself is skipped) calls this by
+        # name once the process is launched, also on a restart.
+        await super()._async_post_start_kernel(**kw)
+        await self._lock_when_bound()
+
+    def _socket_files(self):
+        return [Path(f"{self.ip}-{port}") for port in (
+            self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port)]
+
+    async def _lock_when_bound(self, timeout=120):
+        """Wait until the kernel has made its sockets (no cell can run before: cells
+        arrive through them), then lock the folder."""
+        import asyncio
+        import time
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and not all(p.exists() for p in self._socket_files()):
+            if self.has_kernel and not await self._async_is_alive():
+                break
+            await asyncio.sleep(0.05)
+        self.lock()
 
     def lock(self):
         """Once the kernel is up, its sockets exist: the kernel may write nothing more
-        on the host (where the grader is root; otherwise the folder stays the user's)."""
-        folder = getattr(self, "_sandbox_dir", None)
+        on the host (where the grader is root; otherwise the folder stays the user's,
+        whose files are the user's own)."""
+        folder = self._sandbox_dir
         if folder is not None and os.geteuid() == 0 and folder.is_dir():
             os.chown(folder, 0, 0)
             os.chmod(folder, 0o755)
 
+    def _remove_sandbox(self):
+        if self._sandbox_dir is not None:
+            shutil.rmtree(self._sandbox_dir, ignore_errors=True)
+            self._sandbox_dir = None
+        if self._cgroups:
+            remove_cgroups(self._cgroups)
+            self._cgroups = ()
+
     async def _async_cleanup_resources(self, restart=False):
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
-            shutil.rmtree(getattr(self, "_sandbox_dir", ""), ignore_errors=True)
+            self._remove_sandbox()

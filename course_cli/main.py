@@ -146,7 +146,8 @@ def cmd_grade(args):
               f"({time.monotonic() - start:.0f} s)", flush=True)
 
     rows = grade(args.module, args.submissions, args.out, jobs=args.jobs, db=args.db,
-                 progress=report, sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout)
+                 progress=report, sandbox=not args.no_sandbox, cell_timeout=args.cell_timeout,
+                 submission_timeout=args.submission_timeout)
     print()
     students = {}
     for row in rows:
@@ -287,6 +288,10 @@ def build_parser():
                    "(default: sqlite in --out)")
     p.add_argument("--cell-timeout", type=int, metavar="SECONDS",
                    help="time limit of one cell (default 90)")
+    p.add_argument("--submission-timeout", type=int, metavar="SECONDS",
+                   help="time limit of one submission's whole notebook, every restart "
+                        "included (default: $COURSE_SUBMISSION_SECONDS, else the larger of "
+                        "3 cell limits and 300 s)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run the notebooks without bubblewrap (only for code you trust)")
     p.set_defaults(func=cmd_grade)

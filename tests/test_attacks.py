@@ -133,7 +133,11 @@ def graded(tmp_path_factory):
     canary_before = (_digest(canary), stat.S_IMODE(canary.stat().st_mode))
     secrets_in_env = {SECRET_ENV: "grader-secret-" + secrets.token_hex(8),
                       "PGPASSWORD": "pg-password-" + secrets.token_hex(8)}
-    env = dict(os.environ, COURSE_SANDBOX_MEMORY_MB="2048", **secrets_in_env)
+    # A temporary folder of the grader's own: what the sandboxes leave on the host shows.
+    host_tmp = base / "host-tmp"
+    host_tmp.mkdir()
+    env = dict(os.environ, COURSE_SANDBOX_MEMORY_MB="2048", TMPDIR=str(host_tmp),
+               **secrets_in_env)
     started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "course_cli", "grade", MODULE, "--submissions",
                              str(subs), "--out", str(out), "--jobs", "2", "--cell-timeout", "10"],
@@ -156,7 +160,8 @@ def graded(tmp_path_factory):
             "course_canary": course_canary, "out": out, "students": students, "subs": subs,
             "repo_before": repo_before, "repo_after": repository_state(), "canary": canary,
             "canary_before": canary_before, "secrets": secrets_in_env, "memory": watch,
-            "seconds": seconds}
+            "seconds": seconds, "host_tmp": sorted(str(p.relative_to(host_tmp)) for p in host_tmp.rglob("*")
+                                               if not p.name.startswith("course-kernels-"))}
 
 
 def test_the_batch_finishes_with_a_row_for_every_exercise(graded):
@@ -272,3 +277,80 @@ def test_kernel_deaths_past_the_budget_fail_validate_and_submit(tmp_path):
         assert "Traceback" not in text, text[-2000:]
         assert verdict in text, text[-2000:]
         assert "kernel died" in text, text[-2000:]
+
+
+def test_the_sandboxes_leave_nothing_in_the_hosts_tmp(graded):
+    """Kernels' socket folders and scratch folders, and grading jobs' folders, all go
+    (the grader's own empty folder for unsandboxed kernels' sockets may stay)."""
+    left = [n for n in graded["host_tmp"] if "course-" in n]
+    assert not left, left
+
+
+def test_no_submission_wrote_onto_the_host_through_its_socket_folder(graded):
+
+    rows = [r for r in graded["rows"]
+            if r["student"] == student_of("writes into its socket folder on the host")]
+    assert rows and all(r["status"] != "passed" or r["exercise"] != "perceptron_predict"
+                        for r in rows)
+
+
+@pytest.mark.parametrize("attack", ["raises errors of 25 MB", "updates displays with 30 MB"])
+def test_every_kind_of_output_is_capped(graded, attack):
+    notebook = graded["out"] / "nbgrader" / "autograded" / student_of(attack) / MODULE \
+        / f"{MODULE}.ipynb"
+    assert notebook.stat().st_size < 3_000_000, notebook.stat().st_size
+    feedback = graded["out"] / "feedback" / student_of(attack) / f"{MODULE}.html"
+    assert feedback.stat().st_size < 3_000_000, feedback.stat().st_size
+
+
+def test_learner_markup_does_not_reach_the_feedback_page(graded):
+    """No browser needed: the learner's tags appear only escaped, as text."""
+    from attacks import FEEDBACK_MARKUP
+
+    html = (graded["out"] / "feedback" / student_of("puts markup and a formula in its feedback")
+            / f"{MODULE}.html").read_text(encoding="utf-8")
+    for raw in ('<div id="fake-banner"', "<script>document.title", "<img src=x",
+                FEEDBACK_MARKUP):
+        assert raw not in html, raw
+    # inside a tag (not as escaped text): no event handler, no fixed-position style
+    assert not re.search(r"<[^<>]*\bonerror\s*=", html)
+    assert not re.search(r"<[^<>]*style=\"position:\s*fixed", html)
+
+
+def test_a_formula_in_a_message_is_neutralised_in_grades_csv(graded):
+    text = (graded["out"] / "grades.csv").read_text(encoding="utf-8")
+    student = student_of("puts markup and a formula in its feedback")
+    row = next(r for r in graded["rows"] if r["student"] == student
+               and r["exercise"] == "perceptron_predict")
+    assert row["message"].startswith("'=HYPERLINK("), row["message"]
+    for line in text.splitlines()[1:]:
+        for field in next(csv.reader([line])):
+            assert not field.startswith(("=", "+", "@")), line
+            assert not re.match(r"-[^0-9]", field), line
+
+
+def test_the_feedback_shows_no_hidden_test(graded):
+    """The feedback of a submission that answered nothing holds no line of any hidden
+    block of the source notebook."""
+    source = nbformat.read(source_notebook(MODULE), as_version=4)
+    hidden = []
+    for cell in source.cells:
+        text = cell.source
+        while "### BEGIN HIDDEN TESTS" in text:
+            block = text.split("### BEGIN HIDDEN TESTS", 1)[1]
+            hidden += [ln.strip() for ln in block.split("### END HIDDEN TESTS")[0].splitlines()
+                       if len(ln.strip()) > 12]
+            text = block.split("### END HIDDEN TESTS", 1)[-1]
+    visible = set()
+    for cell in source.cells:  # lines a hidden block shares with visible code are not secret
+        parts = re.split(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS", cell.source, flags=re.S)
+        visible.update(ln.strip() for part in parts for ln in part.splitlines())
+    hidden = [ln for ln in hidden if ln not in visible]
+    assert hidden
+    import html as html_module
+
+    for student in (student_of("has no cells"), "honest"):
+        page = html_module.unescape(re.sub(r"<[^>]+>", "", (
+            graded["out"] / "feedback" / student / f"{MODULE}.html").read_text(encoding="utf-8")))
+        shown = [ln for ln in hidden if ln in page]
+        assert not shown, (student, shown[:3])

@@ -223,3 +223,52 @@ def test_exchange_refuses_bad_requests_in_one_line(tmp_path, args, says):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("course: error:") and says in lines[0], lines
+
+
+def test_collect_follows_no_link_a_student_put_in_the_inbound_folder(tmp_path):
+    """A student may write in their own inbound folder: a link in place of their notebook
+    (to the instructor's source) and a link to source/ are neither followed nor copied,
+    the collected submission is graded as missing, not as the instructor's notebook, and
+    returning feedback follows no link in submitted/."""
+    from autograder.pipeline import ROOT, grade
+
+    course_dir = tmp_path / "class"
+    exchange.release_to_exchange(MODULE, course_dir)
+    home = tmp_path / "mallory"
+    exchange.fetch(MODULE, course_dir, home, "mallory")
+    _, inbound = exchange.submit(MODULE, course_dir, home, "mallory")
+    (inbound / f"{MODULE}.ipynb").unlink()
+    (inbound / f"{MODULE}.ipynb").symlink_to(ROOT / "source" / MODULE / f"{MODULE}.ipynb")
+    (inbound / "instructor_source").symlink_to(ROOT / "source")
+    folder = exchange.collect(MODULE, course_dir)["mallory"]
+    assert folder.is_dir() and not folder.is_symlink()
+    for path in folder.rglob("*"):
+        assert not path.is_symlink(), path
+    assert not (folder / f"{MODULE}.ipynb").exists()
+    assert not (folder / "instructor_source").exists()
+    rows = grade(MODULE, course_dir / "submitted", tmp_path / "graded", cell_timeout=30)
+    assert {r["status"] for r in rows} == {"missing"}, rows
+    # a submitted folder whose timestamp is a link gets no feedback released
+    (folder / "timestamp.txt").unlink()
+    (folder / "timestamp.txt").symlink_to(ROOT / "source" / MODULE / f"{MODULE}.ipynb")
+    fake = tmp_path / "graded" / "feedback" / "mallory"
+    fake.mkdir(parents=True, exist_ok=True)
+    (fake / f"{MODULE}.html").write_text("<p>feedback</p>")
+    assert exchange.return_feedback(MODULE, course_dir, tmp_path / "graded") == []
+
+
+def test_collect_skips_an_inbound_submission_that_is_itself_a_link(tmp_path):
+    from autograder.pipeline import ROOT
+
+    course_dir = tmp_path / "class"
+    exchange.release_to_exchange(MODULE, course_dir)
+    home = tmp_path / "mallory"
+    exchange.fetch(MODULE, course_dir, home, "mallory")
+    _, inbound = exchange.submit(MODULE, course_dir, home, "mallory")
+    import shutil
+
+    shutil.rmtree(inbound)
+    inbound.symlink_to(ROOT / "source" / MODULE)
+    exchange.collect(MODULE, course_dir)
+    copied = course_dir / "submitted" / "mallory" / MODULE
+    assert not (copied / f"{MODULE}.ipynb").exists()

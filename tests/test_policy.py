@@ -15,6 +15,10 @@ from conftest import MODULES
 ANSWERS = Path(__file__).parent / "answers"
 
 REFUSED = {
+    # not Python after IPython's expansion: IPython's prefilter would still run it
+    "automagic run": "run x.py\n",
+    "automagic load_ext": "load_ext xext\n",
+    "a syntax error": "def f(:\n    pass\n",
     "IPython's exception handler": "get_ipython().set_custom_exc((Exception,), lambda *a: None)",
     "an alias of get_ipython": "g = get_ipython\n",
     "a magic": "%load ../source/01_perceptron/01_perceptron.ipynb",
@@ -226,3 +230,28 @@ def test_a_statement_that_breaks_a_names_rule_is_left_out_not_the_answer():
     assert refused == {"perceptron_update": refused["perceptron_update"]}
     assert refused["perceptron_update"].startswith("note: the grader left out ")
     assert cell.source.endswith("data = None\n"), "the learner's notebook is not modified"
+
+
+def test_grading_kernels_start_without_automagic(tmp_path):
+    """The policy checks Python; the kernel must run nothing else (``run x.py`` as a
+    one-line cell is a magic only with automagic on)."""
+    from autograder.pipeline import execute
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "ip = get_ipython()\nprint(ip.automagic, ip.autocall)")])
+    ran = execute(nb, tmp_path)
+    text = "".join(o.get("text", "") for o in ran.cells[0].outputs)
+    assert text.strip() == "False 0", ran.cells[0].outputs
+
+
+def test_an_answer_automagic_would_run_is_rejected_and_an_added_one_left_out():
+    module = MODULES[0]
+    blank = nbformat.read(RELEASE / module / f"{module}.ipynb", as_version=4)
+    nb = nbformat.read(RELEASE / module / f"{module}.ipynb", as_version=4)
+    answer = [c for c in nb.cells if is_answer_cell(c)][0]
+    answer.source = "run x.py\n"
+    nb.cells.insert(0, nbformat.v4.new_code_cell("load_ext xext"))
+    prepared, refused = prepare_submission(nb, blank)
+    assert refused[nbgrader_meta(answer)["grade_id"]].startswith("refused: ")
+    assert "not valid Python" in refused[nbgrader_meta(answer)["grade_id"]]
+    assert prepared.cells[0].source.startswith("# left out by the grader")
